@@ -1,0 +1,147 @@
+"""The plain data model between the outside world and RDF.
+
+Parsers return :class:`Article`; later stages read it; only the graph stage turns it into triples.
+Everything here is frozen and made of tuples, so records can be hashed, compared and shared safely.
+Fields a source does not show are ``None`` or empty: a record never guesses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Author:
+    """A person as listed on the page, in the order of the list."""
+
+    name: str
+    affiliations: tuple[str, ...] = ()
+    orcid: str | None = None
+
+
+@dataclass(frozen=True)
+class AbstractSection:
+    """One labelled part of a structured abstract (``label`` is ``None`` for an unlabelled part)."""
+
+    label: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A work as one entry of a reference list or a citing-articles list shows it."""
+
+    text: str
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    authors_complete: bool = True
+    journal: str | None = None
+    year: int | None = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    doi: str | None = None
+    pmid: str | None = None
+    pmcid: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "title": self.title,
+            "authors": list(self.authors),
+            "authors_complete": self.authors_complete,
+            "journal": self.journal,
+            "year": self.year,
+            "volume": self.volume,
+            "issue": self.issue,
+            "pages": self.pages,
+            "doi": self.doi,
+            "pmid": self.pmid,
+            "pmcid": self.pmcid,
+        }
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a record came from: a saved file (``path`` relative to the corpus) and its content hash."""
+
+    name: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article as a source describes it."""
+
+    source: Source
+    layout: str
+    title: str | None = None
+    pmid: str | None = None
+    doi: str | None = None
+    pmcid: str | None = None
+    journal: str | None = None
+    publisher: str | None = None
+    year: int | None = None
+    publication_date: str | None = None
+    epub_date: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    publication_types: tuple[str, ...] = ()
+    authors: tuple[Author, ...] = ()
+    authors_complete: bool = True
+    affiliations: tuple[str, ...] = ()
+    abstract: str | None = None
+    abstract_sections: tuple[AbstractSection, ...] = ()
+    keywords: tuple[str, ...] = ()
+    references: tuple[Reference, ...] = ()
+    cited_by: tuple[Reference, ...] = ()
+    citation_count: int | None = None
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+
+    def to_json(self) -> dict[str, Any]:
+        """The record as ``exokg parse --json`` prints it."""
+        return {
+            "source": self.source.name,
+            "layout": self.layout,
+            "pmid": self.pmid,
+            "doi": self.doi,
+            "pmcid": self.pmcid,
+            "title": self.title,
+            "journal": self.journal,
+            "publisher": self.publisher,
+            "year": self.year,
+            "publication_date": self.publication_date,
+            "epub_date": self.epub_date,
+            "volume": self.volume,
+            "issue": self.issue,
+            "pages": self.pages,
+            "publication_types": list(self.publication_types),
+            "authors": [a.name for a in self.authors],
+            "authors_complete": self.authors_complete,
+            "affiliations": list(self.affiliations),
+            "keywords": list(self.keywords),
+            "abstract": self.abstract,
+            "abstract_sections": [{"label": s.label, "text": s.text} for s in self.abstract_sections],
+            "citation_count": self.citation_count,
+            "references": [r.to_json() for r in self.references],
+            "cited_by": [r.to_json() for r in self.cited_by],
+            "warnings": list(self.warnings),
+        }
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """What the sources stage hands on: the articles read, and the inputs that could not be read."""
+
+    articles: tuple[Article, ...]
+    failures: tuple[InputFailure, ...] = ()
+
+
+@dataclass(frozen=True)
+class InputFailure:
+    """An input that could not be read at all, and why, in words a user can act on."""
+
+    source: str
+    reason: str
