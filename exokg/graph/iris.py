@@ -1,0 +1,109 @@
+"""The one place exokg mints IRIs. See docs/decisions/0001-iri-scheme.md.
+
+Every local name is deterministic, readable, safe as a file name, and injective: two different
+identifiers never give the same IRI. Characters outside ``[a-z0-9.-]`` are escaped: ``/`` becomes ``_``
+(the commonest one, kept readable) and any other character ``~xx`` (its UTF-8 bytes in hex).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from urllib.parse import quote
+
+_KEEP = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.-")
+# A file name must stay well under the 255-byte limit of common file systems, with room for ".jsonld".
+_MAX_NAME = 180
+
+
+def escape(identifier: str) -> str:
+    """``identifier`` (already in canonical case) as a reversible, file-name-safe local name."""
+    out: list[str] = []
+    for char in identifier:
+        if char in _KEEP:
+            out.append(char)
+        elif char == "/":
+            out.append("_")
+        else:
+            out.extend(f"~{byte:02x}" for byte in char.encode("utf-8"))
+    name = "".join(out)
+    if len(name) > _MAX_NAME:
+        # Truncation alone could collide; the digest of the whole identifier keeps names distinct.
+        digest = hashlib.sha256(identifier.encode("utf-8")).hexdigest()[:16]
+        name = f"{name[: _MAX_NAME - 17]}~{digest}"
+    return name
+
+
+def slug(text: str) -> str:
+    """A readable, lossy slug for names (people, journals, keywords): ``Stem Cells Int.`` -> ``stem-cells-int``."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    words = re.findall(r"[a-z0-9]+", folded)
+    result = "-".join(words)[:_MAX_NAME].strip("-")
+    if result:
+        return result
+    # A name with no Latin letters (e.g. Cyrillic or CJK) still needs a stable, distinct slug.
+    return "x-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def doi_iri(doi: str) -> str:
+    """The resolver IRI of a DOI; characters that are not allowed in an IRI are percent-encoded."""
+    return "https://doi.org/" + quote(doi, safe="/:;()._-~!$&'*+,=@")
+
+
+def pubmed_iri(pmid: str) -> str:
+    return f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
+
+
+def pmc_iri(pmcid: str) -> str:
+    return f"https://www.ncbi.nlm.nih.gov/pmc/articles/{pmcid}/"
+
+
+class Iris:
+    """Mints the IRIs of one project under its base IRI."""
+
+    def __init__(self, base: str) -> None:
+        if not base.endswith("/"):
+            raise ValueError(f"base IRI must end with '/': {base!r}")
+        self.base = base
+
+    def work(self, identity: str) -> str:
+        """A bibliographic work from its identity ``scheme:value`` (see :mod:`exokg.works`)."""
+        scheme, _, value = identity.partition(":")
+        if scheme not in {"doi", "pmid", "pmcid", "ref"} or not value:
+            raise ValueError(f"not a work identity: {identity!r}")
+        return f"{self.base}work/{scheme}-{escape(value)}"
+
+    def person(self, name: str) -> str:
+        return f"{self.base}person/{slug(name)}"
+
+    def journal(self, name: str) -> str:
+        return f"{self.base}journal/{slug(name)}"
+
+    def keyword(self, key: str) -> str:
+        return f"{self.base}keyword/{slug(key)}"
+
+    def keyword_scheme(self) -> str:
+        return f"{self.base}keyword/"
+
+    def source(self, name: str) -> str:
+        return f"{self.base}source/{escape(name)}"
+
+    def software(self, version: str) -> str:
+        return f"{self.base}software/exokg-{escape(version.lower())}"
+
+    def dataset(self) -> str:
+        return f"{self.base}dataset"
+
+    def dump(self, extension: str) -> str:
+        return f"{self.base}dump.{extension}"
+
+    def fragment(self, resource: str, name: str, number: int) -> str:
+        """A part described on its parent's page, such as an author-list entry: ``…#author-1``."""
+        return f"{resource}#{name}-{number}"
+
+    def local_path(self, iri: str) -> str | None:
+        """The path of ``iri`` below the base (fragment dropped), or None when it is not under the base."""
+        if not iri.startswith(self.base):
+            return None
+        return iri[len(self.base) :].split("#", 1)[0]

@@ -1,0 +1,265 @@
+"""The graph stage: a resolved :class:`~exokg.works.Bibliography` becomes RDF triples.
+
+Only this module decides which triples describe the model; it asks :mod:`exokg.graph.iris` for every IRI.
+The model it writes is documented in docs/decisions/0003-bibliographic-model.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from pyoxigraph import Literal, NamedNode, Triple
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+from exokg import __version__
+from exokg.graph.iris import Iris, doi_iri, pmc_iri, pubmed_iri
+from exokg.graph.namespaces import BIRO, C4O, CITO, EXO, FABIO, FRBR, PRISM, SCHEMA, VOID
+from exokg.works import Bibliography, Work, keyword_key
+
+_MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """The project-level facts the dataset description needs."""
+
+    base_iri: str
+    title: str
+    description: str
+    licence: str
+    build_date: dt.date
+
+
+def _n(term: object) -> NamedNode:
+    return NamedNode(str(term))
+
+
+def _typed(value: str, datatype: object) -> Literal:
+    return Literal(value, datatype=_n(datatype))
+
+
+class _Triples:
+    def __init__(self) -> None:
+        self.items: list[Triple] = []
+
+    def add(self, s: str, p: object, o: NamedNode | Literal | str) -> None:
+        obj = o if isinstance(o, NamedNode | Literal) else Literal(o)
+        self.items.append(Triple(NamedNode(s), _n(p), obj))
+
+    def iri(self, s: str, p: object, o: str) -> None:
+        self.items.append(Triple(NamedNode(s), _n(p), NamedNode(o)))
+
+
+def map_bibliography(bib: Bibliography, info: DatasetInfo) -> list[Triple]:
+    """All triples of the graph, sorted so that every serialisation of them is deterministic."""
+    iris = Iris(info.base_iri)
+    out = _Triples()
+    software = iris.software(__version__)
+    _dataset(out, iris, info, software)
+    person_names = _preferred_names(iris.person, (n for w in bib.works for n in w.authors))
+    journal_names = _preferred_names(iris.journal, (w.journal for w in bib.works if w.journal))
+    stamp = _typed(f"{info.build_date.isoformat()}T00:00:00Z", XSD.dateTime)
+    for work in bib.works:
+        _work(out, iris, work, person_names, journal_names, software, stamp)
+    for citation in bib.citations:
+        citing, cited = iris.work(citation.citing), iris.work(citation.cited)
+        out.iri(citing, CITO.cites, cited)
+        if citation.position is not None:
+            entry = iris.fragment(citing, "ref", citation.position)
+            out.iri(citing, FRBR.part, entry)
+            out.iri(entry, RDF.type, BIRO.BibliographicReference)
+            out.add(entry, RDFS.label, f"reference {citation.position}")
+            out.add(entry, SCHEMA.position, _typed(str(citation.position), XSD.integer))
+            out.iri(entry, BIRO.references, cited)
+            if citation.text:
+                out.add(entry, C4O.hasContent, citation.text)
+    if bib.keywords:
+        scheme = iris.keyword_scheme()
+        out.iri(scheme, RDF.type, SKOS.ConceptScheme)
+        out.add(scheme, SKOS.prefLabel, Literal("Author keywords", language="en"))
+        out.add(scheme, RDFS.label, "Author keywords")
+        for kw in bib.keywords:
+            node = iris.keyword(kw.key)
+            out.iri(node, RDF.type, SKOS.Concept)
+            out.iri(node, SKOS.inScheme, scheme)
+            out.add(node, SKOS.prefLabel, kw.label)
+            out.add(node, RDFS.label, kw.label)
+            for alt in kw.alt_labels:
+                out.add(node, SKOS.altLabel, alt)
+    return sorted(set(out.items), key=triple_order)
+
+
+def triple_order(t: Triple) -> tuple[str, int, str, str]:
+    # rdf:type first within a subject keeps Turtle readable; the rest is plain lexical order.
+    p = t.predicate.value
+    return (str(t.subject), 0 if p == str(RDF.type) else 1, p, str(t.object))
+
+
+def _dataset(out: _Triples, iris: Iris, info: DatasetInfo, software: str) -> None:
+    ds = iris.dataset()
+    out.iri(ds, RDF.type, VOID.Dataset)
+    out.iri(ds, RDF.type, DCAT.Dataset)
+    out.add(ds, RDFS.label, info.title)
+    out.add(ds, DCTERMS.title, info.title)
+    out.add(ds, DCTERMS.description, info.description)
+    out.iri(ds, DCTERMS.license, info.licence)
+    out.add(ds, DCTERMS.issued, _typed(info.build_date.isoformat(), XSD.date))
+    out.add(ds, VOID.uriSpace, info.base_iri)
+    out.iri(ds, PROV.wasAttributedTo, software)
+    for ext in ("ttl", "nt"):
+        out.iri(ds, VOID.dataDump, iris.dump(ext))
+    out.iri(software, RDF.type, PROV.SoftwareAgent)
+    out.add(software, RDFS.label, f"exokg {__version__}")
+    out.add(software, SCHEMA.softwareVersion, __version__)
+
+
+def _work(
+    out: _Triples,
+    iris: Iris,
+    work: Work,
+    person_names: dict[str, str],
+    journal_names: dict[str, str],
+    software: str,
+    stamp: Literal,
+) -> None:
+    w = iris.work(work.identity)
+    out.iri(w, RDF.type, FABIO.Expression)
+    out.add(w, RDFS.label, work.title or _fallback_label(work))
+    if work.title:
+        out.add(w, DCTERMS.title, work.title)
+    if work.doi:
+        out.add(w, PRISM.doi, work.doi)
+        out.iri(w, OWL.sameAs, doi_iri(work.doi))
+    if work.pmid:
+        out.add(w, FABIO.hasPubMedId, work.pmid)
+        out.iri(w, SCHEMA.sameAs, pubmed_iri(work.pmid))
+    if work.pmcid:
+        out.add(w, FABIO.hasPubMedCentralId, work.pmcid)
+        out.iri(w, SCHEMA.sameAs, pmc_iri(work.pmcid))
+    if work.year:
+        out.add(w, FABIO.hasPublicationYear, _typed(f"{work.year:04d}", XSD.gYear))
+    if work.match_key and not (work.doi or work.pmid or work.pmcid):
+        out.add(w, EXO.matchKey, work.match_key)
+    for field, predicate in ((work.volume, PRISM.volume), (work.issue, PRISM.issueIdentifier),
+                             (work.pages, PRISM.pageRange)):
+        if field:
+            out.add(w, predicate, field)
+    if work.journal:
+        journal = iris.journal(work.journal)
+        out.iri(w, DCTERMS.isPartOf, journal)
+        out.iri(journal, RDF.type, FABIO.Journal)
+        name = journal_names[journal]
+        out.add(journal, DCTERMS.title, name)
+        out.add(journal, RDFS.label, name)
+    if work.authors:
+        out.add(w, EXO.authorListComplete, _typed("true" if work.authors_complete else "false", XSD.boolean))
+    affiliations = work.article.authors if work.article else ()
+    for number, name in enumerate(work.authors, start=1):
+        person = iris.person(name)
+        entry = iris.fragment(w, "author", number)
+        out.iri(w, EXO.authorship, entry)
+        out.iri(w, DCTERMS.creator, person)
+        out.iri(entry, RDF.type, EXO.Authorship)
+        out.add(entry, RDFS.label, f"author {number}: {name}")
+        out.add(entry, SCHEMA.position, _typed(str(number), XSD.integer))
+        out.iri(entry, EXO.agent, person)
+        out.add(entry, EXO.nameAsPrinted, name)
+        if number <= len(affiliations):
+            for affiliation in affiliations[number - 1].affiliations:
+                out.add(entry, EXO.affiliationAsPrinted, affiliation)
+        out.iri(person, RDF.type, FOAF.Person)
+        out.add(person, FOAF.name, person_names[person])
+        out.add(person, RDFS.label, person_names[person])
+    for source in work.mentioned_in:
+        out.iri(w, PROV.wasDerivedFrom, iris.source(source))
+    if work.article is not None:
+        _article(out, iris, w, work, software, stamp)
+
+
+def _article(out: _Triples, iris: Iris, w: str, work: Work, software: str, stamp: Literal) -> None:
+    article = work.article
+    assert article is not None
+    out.iri(w, RDF.type, EXO.Article)
+    if any(t.lower() == "review" for t in article.publication_types):
+        out.iri(w, RDF.type, FABIO.ReviewArticle)
+    for ptype in article.publication_types:
+        out.add(w, EXO.publicationType, ptype)
+    if article.abstract:
+        out.add(w, DCTERMS.abstract, article.abstract)
+    for number, section in enumerate(article.abstract_sections, start=1):
+        node = iris.fragment(w, "abstract", number)
+        out.iri(w, EXO.abstractSection, node)
+        out.iri(node, RDF.type, EXO.AbstractSection)
+        out.add(node, SCHEMA.position, _typed(str(number), XSD.integer))
+        out.add(node, RDFS.label, section.label or f"section {number}")
+        out.add(node, EXO.text, section.text)
+    if article.publication_date:
+        out.add(w, EXO.publicationDateAsPrinted, article.publication_date)
+        issued = typed_date(article.publication_date)
+        if issued is not None:
+            out.add(w, DCTERMS.issued, issued)
+    if article.publisher:
+        out.add(w, SCHEMA.publisher, article.publisher)
+    if article.citation_count is not None:
+        out.add(w, EXO.statedCitationCount, _typed(str(article.citation_count), XSD.integer))
+    for label in article.keywords:
+        out.iri(w, DCTERMS.subject, iris.keyword(keyword_key(label)))
+    source = iris.source(article.source.name)
+    activity = f"{source}#parse"
+    out.iri(w, PROV.wasGeneratedBy, activity)
+    out.iri(source, RDF.type, PROV.Entity)
+    out.iri(source, RDF.type, EXO.SourceRecord)
+    out.add(source, RDFS.label, article.source.name)
+    out.add(source, EXO.sha256, article.source.sha256)
+    out.add(source, EXO.layout, article.layout)
+    out.iri(activity, RDF.type, PROV.Activity)
+    out.add(activity, RDFS.label, f"parsing {article.source.name}")
+    out.iri(activity, PROV.used, source)
+    out.iri(activity, PROV.wasAssociatedWith, software)
+    out.add(activity, PROV.endedAtTime, stamp)
+
+
+def _fallback_label(work: Work) -> str:
+    first = work.authors[0] if work.authors else "Unknown author"
+    return f"{first} ({work.year})" if work.year else first
+
+
+def _preferred_names(mint: Callable[[str], str], names: Iterable[str]) -> dict[str, str]:
+    """For each minted IRI, the printed form used most (ties: alphabetically first), for stable labels."""
+    by_iri: dict[str, Counter[str]] = defaultdict(Counter)
+    for name in names:
+        by_iri[mint(name)][name] += 1
+    return {iri: sorted(c, key=lambda n: (-c[n], n))[0] for iri, c in by_iri.items()}
+
+
+def typed_date(printed: str) -> Literal | None:
+    """``2024 Feb 14`` -> xsd:date, ``2015 Apr`` -> xsd:gYearMonth, ``2019`` -> xsd:gYear; None if unclear."""
+    month: int | None
+    day: int | None
+    match = re.fullmatch(r"\s*(\d{4})(?:[ -]([A-Za-z]{3})[a-z]*\.?(?:[ -](\d{1,2}))?)?\s*", printed)
+    if not match:
+        match_iso = re.fullmatch(r"\s*(\d{4})-(\d{2})(?:-(\d{2}))?\s*", printed)
+        if not match_iso:
+            return None
+        year, month = int(match_iso[1]), int(match_iso[2])
+        day = int(match_iso[3]) if match_iso[3] else None
+    else:
+        year = int(match[1])
+        if match[2] and match[2].lower() not in _MONTHS:
+            return None
+        month = _MONTHS[match[2].lower()] if match[2] else None
+        day = int(match[3]) if match[3] else None
+    try:
+        if month and day:
+            return _typed(dt.date(year, month, day).isoformat(), XSD.date)
+        if month:
+            dt.date(year, month, 1)
+            return _typed(f"{year:04d}-{month:02d}", XSD.gYearMonth)
+    except ValueError:
+        return None
+    return _typed(f"{year:04d}", XSD.gYear)

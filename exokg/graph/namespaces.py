@@ -1,0 +1,66 @@
+"""The vocabularies exokg writes, as closed namespaces: a misspelt term is an error, not a new IRI.
+
+``EXO`` lists exokg's own terms; a test checks that it and ``ontology/exokg.ttl`` agree.
+"""
+
+from __future__ import annotations
+
+from rdflib.namespace import DefinedNamespace, Namespace
+from rdflib.term import URIRef
+
+EXO_IRI = "https://w3id.org/exokg/ontology/"
+
+
+class EXO(DefinedNamespace):
+    _NS = Namespace(EXO_IRI)
+    _fail = True
+
+    Article: URIRef
+    Authorship: URIRef
+    AbstractSection: URIRef
+    SourceRecord: URIRef
+    abstractSection: URIRef
+    affiliationAsPrinted: URIRef
+    agent: URIRef
+    authorListComplete: URIRef
+    authorship: URIRef
+    layout: URIRef
+    matchKey: URIRef
+    nameAsPrinted: URIRef
+    publicationDateAsPrinted: URIRef
+    publicationType: URIRef
+    sha256: URIRef
+    statedCitationCount: URIRef
+    text: URIRef
+
+
+FABIO = Namespace("http://purl.org/spar/fabio/")
+CITO = Namespace("http://purl.org/spar/cito/")
+BIRO = Namespace("http://purl.org/spar/biro/")
+C4O = Namespace("http://purl.org/spar/c4o/")
+FRBR = Namespace("http://purl.org/vocab/frbr/core#")
+PRISM = Namespace("http://prismstandard.org/namespaces/basic/2.0/")
+SCHEMA = Namespace("http://schema.org/")
+VOID = Namespace("http://rdfs.org/ns/void#")
+
+# Prefixes written into every Turtle file, in this order.
+PREFIXES: dict[str, str] = {
+    "exo": EXO_IRI,
+    "biro": str(BIRO),
+    "c4o": str(C4O),
+    "cito": str(CITO),
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "fabio": str(FABIO),
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "frbr": str(FRBR),
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "prism": str(PRISM),
+    "prov": "http://www.w3.org/ns/prov#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "schema": str(SCHEMA),
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "void": str(VOID),
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}

@@ -1,0 +1,93 @@
+"""The embedded store (pyoxigraph, on disk in the work directory) and the graph's serialisations.
+
+See docs/decisions/0002-store.md for why pyoxigraph, and where rdflib is still used (pyshacl).
+Serialisations take triples in the order given; callers pass them sorted, so output is byte-identical
+from one build to the next.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import rdflib
+from pyoxigraph import DefaultGraph, Quad, RdfFormat, Store, Triple, parse, serialize
+
+from exokg.errors import ConfigError
+from exokg.graph.mapping import triple_order
+from exokg.graph.namespaces import PREFIXES
+
+STORE_DIR = "store"
+
+
+def ntriples(triples: Iterable[Triple]) -> bytes:
+    """Canonical N-Triples, one triple a line, in the order given."""
+    return serialize(triples, format=RdfFormat.N_TRIPLES) or b""
+
+
+def turtle(triples: Iterable[Triple], prefixes: dict[str, str] | None = None) -> bytes:
+    return serialize(triples, format=RdfFormat.TURTLE, prefixes=prefixes or PREFIXES) or b""
+
+
+def jsonld(triples: Iterable[Triple]) -> bytes:
+    return serialize(triples, format=RdfFormat.JSON_LD, prefixes=PREFIXES) or b""
+
+
+def to_rdflib(triples: Sequence[Triple]) -> rdflib.Graph:
+    """An rdflib copy of the triples, for libraries that need one (pyshacl).
+
+    Parsed from N-Triples by rdflib itself: plain literals stay plain, which a bridge store does not
+    guarantee (a plain-literal match then finds nothing).
+    """
+    graph = rdflib.Graph()
+    graph.parse(data=ntriples(triples).decode("utf-8"), format="nt")
+    return graph
+
+
+def memory_store(triples: Iterable[Triple]) -> Store:
+    store = Store()
+    store.bulk_extend(Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in triples)
+    return store
+
+
+def write_store(triples: Iterable[Triple], workdir: Path) -> Path:
+    """Write the graph as an on-disk store under ``workdir``, replacing any previous one whole."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    target = workdir / STORE_DIR
+    staging = Path(tempfile.mkdtemp(prefix=".store-", dir=workdir))
+    try:
+        store = Store(str(staging / "db"))
+        store.bulk_extend(Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in triples)
+        store.flush()
+        del store
+        old = workdir / ".store-old"
+        if target.exists():
+            shutil.rmtree(old, ignore_errors=True)
+            target.rename(old)
+        (staging / "db").rename(target)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def open_store(workdir: Path) -> Store | None:
+    """The store a previous build wrote, opened read-only, or None when there is none."""
+    path = workdir / STORE_DIR
+    if not path.is_dir():
+        return None
+    return Store.read_only(str(path))
+
+
+def read_turtle_folder(folder: Path, what: str) -> list[Triple]:
+    """The triples of every ``*.ttl`` file in ``folder`` (the ontology), sorted; a bad file is named."""
+    triples: set[Triple] = set()
+    for path in sorted(folder.glob("*.ttl")) if folder.is_dir() else []:
+        try:
+            for quad in parse(path=str(path), format=RdfFormat.TURTLE):
+                triples.add(Triple(quad.subject, quad.predicate, quad.object))
+        except SyntaxError as exc:
+            raise ConfigError(f"{path}: the {what} is not valid Turtle: {exc}") from exc
+    return sorted(triples, key=triple_order)
