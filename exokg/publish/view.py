@@ -1,0 +1,118 @@
+"""A read-only view of the graph for publishing: triples grouped by the page that describes them.
+
+A resource's page describes the resource and its hash-IRI parts (``…/work/x#author-1``). Labels are
+normalised here, once, so templates know one property: :meth:`GraphView.label`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pyoxigraph import Literal, NamedNode, Triple
+
+from exokg.graph.mapping import triple_order
+from exokg.graph.namespaces import PREFIXES
+
+_LABEL_PREDICATES = (
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://purl.org/dc/terms/title",
+    "http://xmlns.com/foaf/0.1/name",
+)
+RDFS_LABEL = _LABEL_PREDICATES[0]
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+@dataclass(frozen=True)
+class Value:
+    """An object of a triple, ready for a template: text, and a link when it is an IRI."""
+
+    text: str
+    iri: str | None = None
+    datatype: str | None = None
+    language: str | None = None
+    href: str | None = None
+
+
+class GraphView:
+    def __init__(self, triples: Sequence[Triple], base: str) -> None:
+        self.base = base
+        self.triples = triples
+        self.by_page: dict[str, list[Triple]] = defaultdict(list)
+        self.out: dict[str, dict[str, list[Triple]]] = defaultdict(lambda: defaultdict(list))
+        self.inverse: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        labels: dict[str, dict[str, str]] = defaultdict(dict)
+        for t in triples:
+            s, p, o = lexical(t.subject), t.predicate.value, t.object
+            self.by_page[s.split("#", 1)[0]].append(t)
+            self.out[s][p].append(t)
+            if isinstance(o, NamedNode):
+                self.inverse[o.value][p].append(s)
+            elif p in _LABEL_PREDICATES and p not in labels[s]:
+                labels[s][p] = lexical(o)
+        self._labels = {
+            s: next(found[p] for p in _LABEL_PREDICATES if p in found) for s, found in labels.items()
+        }
+
+    def pages(self) -> list[str]:
+        """Every resource under the base that is the subject of triples, in IRI order."""
+        return sorted(p for p in self.by_page if p.startswith(self.base))
+
+    def label(self, iri: str) -> str:
+        """The resource's label, else a readable form of its IRI; never an empty string."""
+        found = self._labels.get(iri)
+        if found:
+            return found
+        return compact(iri)
+
+    def values(self, subject: str, predicate: str) -> list[str]:
+        """Lexical values (literal text or IRI) of one property, in triple order."""
+        return [lexical(t.object) for t in self.out.get(subject, {}).get(predicate, [])]
+
+    def value(self, subject: str, predicate: str) -> str | None:
+        found = self.values(subject, predicate)
+        return found[0] if found else None
+
+    def subjects_with(self, predicate: str, obj: str) -> list[str]:
+        return sorted(set(self.inverse.get(obj, {}).get(predicate, [])))
+
+    def types(self, subject: str) -> list[str]:
+        return self.values(subject, RDF_TYPE)
+
+    def as_value(self, term: NamedNode | Literal) -> Value:
+        if isinstance(term, NamedNode):
+            return Value(self.label(term.value), term.value)
+        datatype: str | None = term.datatype.value if term.datatype else None
+        if datatype == "http://www.w3.org/2001/XMLSchema#string":
+            datatype = None
+        return Value(term.value, None, datatype, term.language)
+
+    def description(self, page: str) -> list[Triple]:
+        """The triples a resource's own files hold: its triples, its parts', and labels of what they link to."""
+        own = self.by_page.get(page, [])
+        added: set[str] = set()
+        extra = []
+        for t in own:
+            o = t.object
+            if isinstance(o, NamedNode) and o.value.split("#", 1)[0] != page and o.value not in added:
+                label = self._labels.get(o.value)
+                if label is not None:
+                    added.add(o.value)
+                    extra.append(Triple(o, NamedNode(RDFS_LABEL), Literal(label)))
+        return sorted([*own, *extra], key=triple_order)
+
+
+def lexical(term: object) -> str:
+    """The IRI, blank node id or literal text of a term (an RDF-star triple as its N-Triples form)."""
+    value = getattr(term, "value", None)
+    return value if isinstance(value, str) else str(term)
+
+
+def compact(iri: str) -> str:
+    """``http://purl.org/dc/terms/title`` -> ``dcterms:title``; other IRIs unchanged."""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri
