@@ -72,7 +72,8 @@ class Iris:
         scheme, _, value = identity.partition(":")
         if scheme not in {"doi", "pmid", "pmcid", "ref"} or not value:
             raise ValueError(f"not a work identity: {identity!r}")
-        return f"{self.base}work/{scheme}-{escape(value)}"
+        # DOIs, PMIDs and PMCIDs are case-insensitive: lower case is their one canonical form here.
+        return f"{self.base}work/{scheme}-{escape(value.lower())}"
 
     def person(self, name: str) -> str:
         return f"{self.base}person/{slug(name)}"
