@@ -13,17 +13,23 @@ import unicodedata
 from urllib.parse import quote
 
 _KEEP = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.-")
+_KEEP_NAME = _KEEP | {"_"}
 # A file name must stay well under the 255-byte limit of common file systems, with room for ".jsonld".
 _MAX_NAME = 180
 
 
-def escape(identifier: str) -> str:
-    """``identifier`` (already in canonical case) as a reversible, file-name-safe local name."""
+def escape(identifier: str, *, slash_as_underscore: bool = True) -> str:
+    """``identifier`` (already in canonical case) as a reversible, file-name-safe local name.
+
+    With ``slash_as_underscore`` (DOIs), ``/`` is written ``_`` and ``_`` is escaped; without it
+    (file names, which seldom hold a slash), ``_`` is kept and ``/`` is escaped.
+    """
+    keep = _KEEP if slash_as_underscore else _KEEP_NAME
     out: list[str] = []
     for char in identifier:
-        if char in _KEEP:
+        if char in keep:
             out.append(char)
-        elif char == "/":
+        elif char == "/" and slash_as_underscore:
             out.append("_")
         else:
             out.extend(f"~{byte:02x}" for byte in char.encode("utf-8"))
@@ -88,7 +94,7 @@ class Iris:
         return f"{self.base}keyword/"
 
     def source(self, name: str) -> str:
-        return f"{self.base}source/{escape(name)}"
+        return f"{self.base}source/{escape(name, slash_as_underscore=False)}"
 
     def software(self, version: str) -> str:
         return f"{self.base}software/exokg-{escape(version.lower())}"
