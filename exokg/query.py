@@ -90,7 +90,7 @@ def load_query(path: Path) -> SavedQuery:
     for match in _PARAM_RE.finditer(_strip_comments(text)):
         optional, full = match.group(1) == "__", match.group(2)
         name, kind = _name_and_kind(full)
-        variable = match.group(1)[1:] + full if optional else "_" + full
+        variable = match.group(1) + full
         params.setdefault(name, Parameter(variable, name, kind, not optional, defaults.get(name)))
     return SavedQuery(
         name=path.stem,
