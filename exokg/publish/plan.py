@@ -92,6 +92,7 @@ def plan_site(
     plan.files["404.html"] = render("404.html", _common(view, iris, iris.base, "404.html", site_title)).encode()
     plan.files["dump.ttl"] = store.turtle(triples)
     plan.files["dump.nt"] = store.ntriples(triples)
+    plan.files["dump.jsonld"] = store.jsonld(triples)
     plan.pages += 2
     plan.warnings.extend(check_links(plan.files))
     return plan
@@ -123,7 +124,7 @@ def _common(view: GraphView, iris: Iris, page: str, path: str, site_title: str) 
         "alternates": [{"href": _href(path, f"{stem}.{ext}"), "type": media, "name": name}
                        for ext, media, name in FORMATS] if path not in ("index.html", "404.html") else [],
         "dumps": [{"href": _href(path, f"dump.{ext}"), "name": name} for ext, name in
-                  (("ttl", "Turtle"), ("nt", "N-Triples"))],
+                  (("ttl", "Turtle"), ("nt", "N-Triples"), ("jsonld", "JSON-LD"))],
     }
 
 

@@ -1,0 +1,137 @@
+"""The publish stage: pages and RDF files planned in memory, links checked, written atomically."""
+
+from __future__ import annotations
+
+import dataclasses
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+
+from exokg.graph.iris import Iris
+from exokg.graph.mapping import map_bibliography
+from exokg.graph.store import read_turtle_folder
+from exokg.model import Author, Corpus, Reference
+from exokg.publish.plan import SitePlan, check_links, plan_site
+from exokg.publish.render import make_renderer, read_assets, render_with
+from exokg.publish.write import write_site
+from exokg.works import resolve
+from graph_fixtures import INFO, small_corpus
+
+ROOT = Path(__file__).resolve().parents[1]
+HOSTILE_TITLE = '<script>alert("x")</script> {{ 7*7 }} \u202eevil\u202c "quoted" & ' + "long " * 2000
+
+
+def plan(corpus: Corpus) -> SitePlan:
+    env = make_renderer(ROOT / "site")
+    return plan_site(
+        map_bibliography(resolve(corpus), INFO),
+        Iris(INFO.base_iri),
+        lambda t, c: render_with(env, t, c),
+        INFO.title,
+        read_assets(ROOT / "site"),
+        read_turtle_folder(ROOT / "ontology", "ontology"),
+    )
+
+
+def hostile_corpus() -> Corpus:
+    listing, review = small_corpus().articles
+    evil = dataclasses.replace(
+        review,
+        title=HOSTILE_TITLE,
+        authors=(Author("<img src=x onerror=alert(1)>"), Author("O'Brien \"Bob\"")),
+        abstract="</p><script>document.write('pwned')</script>",
+        references=(Reference("<b>bold</b> {% raw %}", title="</title><script>x</script>", year=2001),),
+    )
+    return Corpus((listing, evil))
+
+
+class _WellFormed(HTMLParser):
+    """Checks that every opened element is closed in order (void elements excepted)."""
+
+    VOID = {"meta", "link", "br", "img", "input", "hr"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.scripts = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.scripts += tag == "script"
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.stack and self.stack[-1] == tag, f"</{tag}> closes {self.stack[-1:]}"
+        self.stack.pop()
+
+
+def test_every_resource_has_a_page_and_three_rdf_files() -> None:
+    site = plan(small_corpus())
+    assert site.warnings == []
+    pages = [p for p in site.files if p.endswith(".html") and p not in ("index.html", "404.html")]
+    assert "work/doi-10.3727_096368915x689622.html" in pages
+    assert "ontology/Article.html" in pages
+    for page in pages:
+        stem = page.removesuffix(".html")
+        for ext in ("ttl", "jsonld", "nt"):
+            assert f"{stem}.{ext}" in site.files, f"{stem}.{ext}"
+        html = site.files[page].decode()
+        assert f'<link rel="alternate" type="text/turtle" href="{Path(stem).name}.ttl"' in html
+
+
+def test_every_rdf_file_parses_and_the_three_forms_agree() -> None:
+    site = plan(small_corpus())
+    for path in sorted(p for p in site.files if p.endswith(".ttl")):
+        stem = path.removesuffix(".ttl")
+        ttl = rdflib.Graph().parse(data=site.files[path].decode(), format="turtle")
+        nt = rdflib.Graph().parse(data=site.files[f"{stem}.nt"].decode(), format="nt")
+        jsonld = rdflib.Graph().parse(data=site.files[f"{stem}.jsonld"].decode(), format="json-ld")
+        assert len(ttl) > 0, path
+        assert isomorphic(ttl, nt) and isomorphic(ttl, jsonld), path
+
+
+def test_a_cited_work_page_shows_who_cites_it_and_how() -> None:
+    page = plan(small_corpus()).files["work/doi-10.3727_096368915x689622.html"].decode()
+    assert "Cited by (2)" in page
+    assert "Cell Transpl. 2016;25:829-48." in page
+    assert 'href="https://doi.org/10.3727/096368915x689622"' in page
+
+
+def test_hostile_strings_are_escaped_and_rdf_stays_valid() -> None:
+    site = plan(hostile_corpus())
+    for path, content in site.files.items():
+        if path.endswith(".html"):
+            checker = _WellFormed()
+            checker.feed(content.decode())
+            assert checker.stack == [], path
+            assert checker.scripts == 0, path
+        if path.endswith(".ttl"):
+            rdflib.Graph().parse(data=content.decode(), format="turtle")
+    article = next(p for p, c in site.files.items() if p.startswith("work/doi-10.1016") and p.endswith(".html"))
+    html = site.files[article].decode()
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; {{ 7*7 }}" in html
+    assert "O&#39;Brien &#34;Bob&#34;" in html
+    graph = rdflib.Graph().parse(data=site.files[article.replace(".html", ".ttl")].decode(), format="turtle")
+    assert rdflib.Literal(HOSTILE_TITLE) in set(graph.objects())
+
+
+def test_dangling_links_are_reported() -> None:
+    files = {"index.html": b'<a href="work/x.html">x</a><a href="https://doi.org/10.1/x">d</a><a href="#top">t</a>',
+             "work/y.html": b'<a href="../index.html">home</a>'}
+    assert check_links(files) == ["index.html: link to work/x.html does not resolve to a file of the site"]
+
+
+def test_writing_swaps_the_new_site_in_and_a_failure_leaves_the_old_one(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    write_site({"index.html": b"old", "a/b.html": b"b"}, out)
+    assert (out / "index.html").read_bytes() == b"old"
+    write_site({"index.html": b"new"}, out)
+    assert (out / "index.html").read_bytes() == b"new" and not (out / "a").exists()
+    with pytest.raises(OSError):
+        # "x" is both a file and a folder: the write fails half-way.
+        write_site({"index.html": b"broken", "x": b"file", "x/y.html": b"child"}, out)
+    assert (out / "index.html").read_bytes() == b"new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]
