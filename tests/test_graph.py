@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import rdflib
+from graph_fixtures import INFO, small_corpus
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from exokg.graph.mapping import map_bibliography, typed_date
 from exokg.graph.store import jsonld, ntriples, turtle
 from exokg.validate import load_shapes, validate
 from exokg.works import resolve
-from graph_fixtures import INFO, small_corpus
 
 DATA = Path(__file__).parent / "data" / "graph"
 ROOT = Path(__file__).resolve().parents[1]

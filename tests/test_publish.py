@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import rdflib
+from graph_fixtures import INFO, small_corpus
 from rdflib.compare import isomorphic
 
 from exokg.graph.iris import Iris
@@ -18,7 +19,6 @@ from exokg.publish.plan import SitePlan, check_links, plan_site
 from exokg.publish.render import make_renderer, read_assets, render_with
 from exokg.publish.write import write_site
 from exokg.works import resolve
-from graph_fixtures import INFO, small_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 HOSTILE_TITLE = '<script>alert("x")</script> {{ 7*7 }} \u202eevil\u202c "quoted" & ' + "long " * 2000
@@ -51,7 +51,7 @@ def hostile_corpus() -> Corpus:
 class _WellFormed(HTMLParser):
     """Checks that every opened element is closed in order (void elements excepted)."""
 
-    VOID = {"meta", "link", "br", "img", "input", "hr"}
+    VOID = frozenset({"meta", "link", "br", "img", "input", "hr"})
 
     def __init__(self) -> None:
         super().__init__()

@@ -1,0 +1,203 @@
+"""The ``exokg`` command. It wires the stages together and maps errors to exit codes; nothing else."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from exokg import __version__
+from exokg.config import Config, load_config
+from exokg.errors import ExokgError, InputError, QueryError, UnreadablePage
+from exokg.graph import store as rdf
+from exokg.pipeline import build as run_build
+from exokg.pipeline import query_store, read_graph
+from exokg.query import format_result, load_queries, load_query, run
+from exokg.sources import read_page
+from exokg.validate import load_shapes, validate
+
+EXIT_CODES = """\b
+Exit codes:
+  0  success
+  1  the graph does not conform to the SHACL shapes
+  2  usage or configuration error
+  3  an input could not be read (the others were still processed)"""
+
+log = logging.getLogger("exokg")
+project_argument = click.argument(
+    "project", required=False, type=click.Path(file_okay=False, path_type=Path), metavar="[DIR]"
+)
+
+
+class _StderrFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        level = "" if record.levelno == logging.INFO else f"{record.levelname.lower()}: "
+        return f"exokg: {level}{record.getMessage()}"
+
+
+class _Group(click.Group):
+    """Turns an :class:`ExokgError` into its message on stderr and its exit code: never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ExokgError as exc:
+            click.echo(f"exokg: error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+@click.group(cls=_Group, epilog=EXIT_CODES)
+@click.version_option(__version__, prog_name="exokg")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors on stderr.")
+@click.option("-v", "--verbose", is_flag=True, help="Print debugging detail on stderr.")
+@click.pass_context
+def cli(ctx: click.Context, quiet: bool, verbose: bool) -> None:
+    """Build a linked-data knowledge graph of the literature on MSC-derived exosomes.
+
+    Data goes to stdout, messages to stderr. Every command takes an exokg project
+    directory (default: the current one), configured by its exokg.toml.
+    """
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_StderrFormatter())
+    log.handlers[:] = [handler]
+    log.propagate = False
+    log.setLevel(logging.ERROR if quiet else logging.DEBUG if verbose else logging.INFO)
+    ctx.obj = {"verbose": verbose}
+
+
+def _config(project: Path | None, **overrides: Any) -> Config:
+    return load_config(project, overrides=overrides)
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.argument("pages", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="PAGE...")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per page, in a JSON array.")
+def parse(pages: tuple[Path, ...], as_json: bool) -> None:
+    """Parse saved article pages and print what was understood."""
+    records, failed = [], 0
+    for page in pages:
+        try:
+            article = read_page(page)
+        except UnreadablePage as exc:
+            log.error(str(exc))
+            failed += 1
+            continue
+        except OSError as exc:
+            log.error("%s: cannot read the file: %s", page, exc.strerror or exc)
+            failed += 1
+            continue
+        for warning in article.warnings:
+            log.warning("%s: %s", page.name, warning)
+        records.append(article.to_json())
+    if as_json:
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+    else:
+        for record in records:
+            click.echo(_describe(record))
+    if failed:
+        sys.exit(InputError.exit_code)
+
+
+def _describe(record: dict[str, Any]) -> str:
+    lines = [f"{record['source']} ({record['layout']} layout)"]
+    for key in ("title", "pmid", "doi", "pmcid", "journal", "year", "publication_date"):
+        if record.get(key) is not None:
+            lines.append(f"  {key}: {record[key]}")
+    authors = ", ".join(record["authors"]) + ("" if record["authors_complete"] else " et al.")
+    lines.append(f"  authors: {authors or '(none shown)'}")
+    lines.append(f"  keywords: {'; '.join(record['keywords']) or '(none shown)'}")
+    lines.append(f"  references: {len(record['references'])}, cited by: {len(record['cited_by'])}")
+    return "\n".join(lines) + "\n"
+
+
+@cli.command(epilog=EXIT_CODES)
+@project_argument
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+              help="Write the site here instead of the project's output folder (default _site/).")
+@click.option("--publish-anyway", is_flag=True, help="Write the site even if the graph has SHACL violations.")
+@click.option("--strict", is_flag=True, help="Treat warnings (dangling links, SHACL warnings) as failures.")
+def build(project: Path | None, output: Path | None, publish_anyway: bool, strict: bool) -> None:
+    """Build the knowledge graph and the static site: parse, model, graph, validate, publish."""
+    config = _config(project).with_output(output)
+    result = run_build(config, publish_anyway=publish_anyway, strict=strict)
+    if result.report.results:
+        click.echo(result.report.as_text(), err=True)
+    summary = ", ".join(f"{v} {k}" for k, v in result.summary.items())
+    if result.published:
+        log.info("built %s: %s", config.output_dir, summary)
+    else:
+        log.error("nothing written: the graph does not conform to the shapes (--publish-anyway writes it "
+                  "all the same): %s", summary)
+    if not result.report.conforms:
+        sys.exit(1)
+    if result.graph.corpus.failures:
+        sys.exit(InputError.exit_code)
+
+
+@cli.command(epilog=EXIT_CODES)
+@project_argument
+def validate_cmd(project: Path | None) -> None:
+    """Check the graph against the project's SHACL shapes and print a readable report."""
+    config = _config(project)
+    graph = read_graph(config)
+    report = validate(graph.triples, load_shapes(config.shapes_dir))
+    click.echo(report.as_text())
+    if not report.conforms:
+        sys.exit(1)
+    if graph.corpus.failures:
+        sys.exit(InputError.exit_code)
+
+
+validate_cmd.name = "validate"
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.argument("name", metavar="NAME|FILE")
+@project_argument
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
+              show_default=True, help="Output format (json: SPARQL 1.1 query results JSON).")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="A value for one of the query's parameters; may be repeated.")
+def query(name: str, project: Path | None, fmt: str, params: tuple[str, ...]) -> None:
+    """Run a saved query (a name from queries/, or a .rq file) and print its rows."""
+    config = _config(project)
+    saved = load_queries(config.queries_dir)
+    if name in saved:
+        chosen = saved[name]
+    elif name.endswith(".rq") and Path(name).is_file():
+        chosen = load_query(Path(name))
+    else:
+        known = ", ".join(saved) or "none"
+        raise QueryError(f"no saved query named '{name}' in {config.queries_dir} (known: {known})")
+    values = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise QueryError(f"--param takes NAME=VALUE, got {item!r}")
+        values[key] = value
+    result = run(query_store(config), chosen, values)
+    click.echo(format_result(result, fmt), nl=False)
+
+
+@cli.command(epilog=EXIT_CODES)
+@project_argument
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld"]), default="ttl", show_default=True,
+              help="RDF serialisation to print.")
+def export(project: Path | None, fmt: str) -> None:
+    """Print the whole graph to stdout."""
+    config = _config(project)
+    graph = read_graph(config)
+    serialise = {"ttl": rdf.turtle, "nt": rdf.ntriples, "jsonld": rdf.jsonld}[fmt]
+    sys.stdout.buffer.write(serialise(graph.triples))
+    sys.stdout.buffer.flush()
+    if graph.corpus.failures:
+        sys.exit(InputError.exit_code)
+
+
+def main() -> None:
+    """Console entry point."""
+    cli()
