@@ -36,6 +36,7 @@ class Work:
     pages: str | None
     article: Article | None
     mentioned_in: tuple[str, ...]
+    citation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -200,6 +201,12 @@ def _merge(members: list[_Record], warnings: list[str]) -> Work:
     else:
         identity = "ref:" + _readable_key(primary, key)
     article = next((r.article for r in ordered if r.article is not None), None)
+    citation = None
+    if not (primary.title or doi or pmid or pmcid):
+        # Nothing to name the work by but the printed entry: keep that, never a guessed title.
+        citation = primary.text
+        warnings.append(f"{ordered[0].source}: reference {ordered[0].position} could not be read into a title or an "
+                        f"identifier; only its printed text is kept: {primary.text[:100]!r}")
     return Work(
         identity=identity,
         doi=doi,
@@ -216,6 +223,7 @@ def _merge(members: list[_Record], warnings: list[str]) -> Work:
         pages=next((r.pages for r in refs if r.pages), None),
         article=article,
         mentioned_in=tuple(sorted({r.source for r in ordered})),
+        citation=citation,
     )
 
 

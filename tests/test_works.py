@@ -89,3 +89,12 @@ def test_keyword_variants_fold_together() -> None:
     assert keyword_key("Extracellular vesicles") == "extracellular vesicle"
     assert keyword_key("Homeostasis") == "homeostasis"
     assert keyword_key("Tissue repair and regeneration") == "tissue repair and regeneration"
+
+
+def test_an_unreadable_reference_keeps_its_printed_text_and_warns() -> None:
+    garbled = ref("Anonymous. ????? 2001.")
+    bib = resolve(Corpus((article("a.txt", garbled, title="A", doi="10.1/a"),)))
+    work = next(w for w in bib.works if w.article is None)
+    assert work.title is None and work.citation == "Anonymous. ????? 2001."
+    assert bib.warnings == ("a.txt: reference 1 could not be read into a title or an identifier; only its printed "
+                            "text is kept: 'Anonymous. ????? 2001.'",)

@@ -132,6 +132,8 @@ def _work(
     out.add(w, RDFS.label, work.title or _fallback_label(work))
     if work.title:
         out.add(w, DCTERMS.title, work.title)
+    if work.citation:
+        out.add(w, DCTERMS.bibliographicCitation, work.citation)
     if work.doi:
         out.add(w, PRISM.doi, work.doi)
         out.iri(w, OWL.sameAs, doi_iri(work.doi))
