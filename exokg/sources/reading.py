@@ -1,0 +1,92 @@
+"""From saved files to articles: decode, refuse what is not a page, parse, gather failures.
+
+A file is refused (:class:`UnreadablePage`) when it cannot be read at all: missing, empty or blank,
+binary, not decodable, or no article in it (no title, no abstract and no identifier). Anything
+less is a warning on the article, never a refusal: a truncated page is still worth its fields.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from exokg.errors import UnreadablePage
+from exokg.model import Article, Corpus, InputFailure, Source
+from exokg.sources.normalise import control_ratio, normalise_text
+from exokg.sources.registry import DEFAULT_REGISTRY, LayoutRegistry
+
+_MAX_CONTROL_RATIO = 0.01
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_DECLARED_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9_\-]+)", re.IGNORECASE)
+
+
+def decode_page(raw: bytes, name: str) -> str:
+    """The text of a saved page; :class:`UnreadablePage` when the bytes are not text."""
+    if not raw:
+        raise UnreadablePage(name, "the file is empty")
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise UnreadablePage(name, f"the file starts like {encoding} text but is not ({exc.reason})") from exc
+    if b"\x00" in raw:
+        raise UnreadablePage(name, "binary file (it contains NUL bytes); save the article page as text or HTML")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        declared = _DECLARED_CHARSET.search(raw[:4096])
+        if declared:
+            # A saved HTML page may say which encoding it is in; believe it before giving up.
+            try:
+                return raw.decode(declared.group(1).decode("ascii"))
+            except (LookupError, UnicodeDecodeError):
+                pass
+        raise UnreadablePage(
+            name, f"not UTF-8 text (undecodable byte at offset {exc.start}); save the page as UTF-8 text or HTML"
+        ) from exc
+
+
+def parse_text(text: str, source: Source, registry: LayoutRegistry | None = None) -> Article:
+    """The article a page's text shows, with the layout the registry picks for it."""
+    normal = normalise_text(text)
+    if not normal.strip():
+        raise UnreadablePage(source.name, "the file contains only whitespace")
+    if control_ratio(normal) > _MAX_CONTROL_RATIO:
+        raise UnreadablePage(source.name, "binary file (it is full of control characters), not a saved page")
+    article = (registry or DEFAULT_REGISTRY).parse(normal, source)
+    if not (article.title or article.abstract or article.doi or article.pmid or article.pmcid):
+        raise UnreadablePage(source.name, "not an article page: no title, no abstract and no DOI, PMID or PMCID found")
+    return article
+
+
+def read_page(path: Path, name: str | None = None, registry: LayoutRegistry | None = None) -> Article:
+    """Read one saved page. ``name`` (default: the file name) names the source in the record."""
+    label = name if name is not None else path.name
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UnreadablePage(label, f"cannot read the file: {exc.strerror or exc}") from exc
+    source = Source(name=label, sha256=hashlib.sha256(raw).hexdigest())
+    return parse_text(decode_page(raw, label), source, registry)
+
+
+def read_corpus(paths: Iterable[Path], registry: LayoutRegistry | None = None) -> Corpus:
+    """Read every page (sorted by name); pages that cannot be read become failures, not errors."""
+    articles: list[Article] = []
+    failures: list[InputFailure] = []
+    for path in sorted(paths, key=lambda p: (p.name, str(p))):
+        try:
+            articles.append(read_page(path, registry=registry))
+        except UnreadablePage as exc:
+            failures.append(InputFailure(source=exc.source, reason=exc.reason))
+    return Corpus(articles=tuple(articles), failures=tuple(failures))
