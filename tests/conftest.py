@@ -1,8 +1,14 @@
-"""Shared test set-up: the tests directory is importable for its fixture modules."""
+"""Shared fixtures. The tests folder is on the import path (pytest's ``pythonpath``) for fixture modules."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
+import pytest
+from project_fixtures import copy_project
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A fresh copy of the default project (config, the five seed pages, ontology, shapes, queries, site)."""
+    return copy_project(tmp_path / "project")

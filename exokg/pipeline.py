@@ -1,0 +1,147 @@
+"""The whole build, one stage after another: sources -> model -> graph -> validate -> publish.
+
+Each stage is a function of the previous stage's output; this module only composes them. It logs
+progress on the ``exokg`` logger and never prints; the CLI decides what the user sees.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyoxigraph import Store, Triple
+
+from exokg import __version__
+from exokg.config import Config
+from exokg.errors import ConfigError, ExokgError
+from exokg.graph.iris import Iris
+from exokg.graph.mapping import DatasetInfo, map_bibliography
+from exokg.graph.store import memory_store, open_store, read_turtle_folder, write_store
+from exokg.model import Corpus
+from exokg.publish.plan import SitePlan, plan_site
+from exokg.publish.render import make_renderer, read_assets, render_with
+from exokg.publish.write import write_site
+from exokg.sources import read_corpus
+from exokg.validate import ValidationReport, load_shapes, validate
+from exokg.works import Bibliography, resolve
+
+log = logging.getLogger("exokg")
+STAMP_FILE = "store.stamp"
+
+
+@dataclass(frozen=True)
+class Graph:
+    """The corpus as read, resolved into works, and mapped to sorted triples."""
+
+    corpus: Corpus
+    bibliography: Bibliography
+    triples: list[Triple]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    graph: Graph
+    report: ValidationReport
+    published: bool
+    pages: int
+    files: int
+    bytes_written: int
+    warnings: tuple[str, ...]
+    seconds: float
+
+    @property
+    def summary(self) -> dict[str, object]:
+        bib = self.graph.bibliography
+        return {
+            "articles": len(bib.articles),
+            "references": sum(len(a.references) for a in self.graph.corpus.articles),
+            "works": len(bib.works),
+            "triples": len(self.graph.triples),
+            "violations": len(self.report.violations),
+            "warnings": len(self.report.warnings) + len(self.warnings),
+            "failed inputs": len(bib.failures),
+            "pages": self.pages,
+            "files": self.files,
+            "bytes": self.bytes_written,
+            "seconds": round(self.seconds, 2),
+        }
+
+
+def corpus_files(config: Config) -> list[Path]:
+    """The saved pages of the project: every visible file directly in the corpus folder, by name."""
+    if not config.corpus_dir.is_dir():
+        raise ConfigError(f"{config.corpus_dir}: the corpus folder does not exist",
+                          "create it and put saved article pages in it, or fix [paths] corpus")
+    return sorted(p for p in config.corpus_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+def read_graph(config: Config, pages: Sequence[Path] | None = None) -> Graph:
+    """Sources -> model -> graph, for the project's corpus (or the given pages)."""
+    files = corpus_files(config) if pages is None else list(pages)
+    log.info("reading %d page(s) from %s", len(files), config.corpus_dir)
+    corpus = read_corpus(files)
+    for failure in corpus.failures:
+        log.error("%s: %s", failure.source, failure.reason)
+    bibliography = resolve(corpus)
+    for warning in bibliography.warnings:
+        log.warning(warning)
+    info = DatasetInfo(config.base_iri, config.title, config.description, config.licence, config.build_date)
+    triples = map_bibliography(bibliography, info)
+    log.info("%d article(s), %d work(s), %d triple(s)", len(bibliography.articles), len(bibliography.works),
+             len(triples))
+    return Graph(corpus, bibliography, triples)
+
+
+def build(config: Config, *, publish_anyway: bool = False, strict: bool = False) -> BuildResult:
+    """The whole pipeline. The site is published only if the graph conforms (or ``publish_anyway``)."""
+    started = time.perf_counter()
+    graph = read_graph(config)
+    log.info("validating against %s", config.shapes_dir)
+    report = validate(graph.triples, load_shapes(config.shapes_dir))
+    plan = SitePlan()
+    published = False
+    bytes_written = 0
+    if report.conforms or publish_anyway:
+        env = make_renderer(config.site_dir)
+        plan = plan_site(graph.triples, Iris(config.base_iri), lambda t, c: render_with(env, t, c),
+                         config.title, read_assets(config.site_dir),
+                         read_turtle_folder(config.ontology_dir, "ontology"))
+        for warning in plan.warnings:
+            log.warning(warning)
+        found = len(plan.warnings) + len(report.warnings) + len(graph.bibliography.warnings)
+        if strict and found:
+            raise ExokgError(f"--strict: {found} warning(s); nothing written")
+        write_store(graph.triples, config.workdir)
+        (config.workdir / STAMP_FILE).write_text(graph_stamp(config) + "\n", encoding="utf-8")
+        log.info("writing %d file(s) to %s", len(plan.files), config.output_dir)
+        bytes_written = write_site(plan.files, config.output_dir)
+        published = True
+    return BuildResult(graph, report, published, plan.pages, len(plan.files), bytes_written,
+                       tuple(plan.warnings), time.perf_counter() - started)
+
+
+def graph_stamp(config: Config) -> str:
+    """A digest of everything the graph is made from, to tell whether a stored graph is current."""
+    digest = hashlib.sha256()
+    for part in (__version__, config.base_iri, config.title, config.description, config.licence,
+                 config.build_date.isoformat()):
+        digest.update(part.encode("utf-8") + b"\0")
+    for path in corpus_files(config):
+        digest.update(path.name.encode("utf-8") + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def query_store(config: Config) -> Store:
+    """The store of the last build when it is current; otherwise the graph is made again, in memory."""
+    stamp = config.workdir / STAMP_FILE
+    if stamp.is_file() and stamp.read_text(encoding="utf-8").strip() == graph_stamp(config):
+        store = open_store(config.workdir)
+        if store is not None:
+            log.info("querying the stored graph in %s", config.workdir)
+            return store
+    log.info("no current stored graph: reading the corpus")
+    return memory_store(read_graph(config).triples)

@@ -1,0 +1,69 @@
+"""Whole builds: byte-identical when repeated, validated, and every RDF file of the site parses."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import rdflib
+from pyoxigraph import Literal, NamedNode
+
+from exokg.config import load_config
+from exokg.pipeline import build, query_store
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_two_builds_in_separate_processes_are_byte_identical(project: Path, tmp_path: Path) -> None:
+    outputs = []
+    for run in ("one", "two"):
+        out = tmp_path / run
+        env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+        done = subprocess.run([sys.executable, "-m", "exokg", "-q", "build", str(project), "-o", str(out)],
+                              capture_output=True, text=True, env=env, check=False)
+        assert done.returncode == 0, done.stderr
+        outputs.append(files_of(out))
+    assert list(outputs[0]) == list(outputs[1])
+    different = [name for name in outputs[0] if outputs[0][name] != outputs[1][name]]
+    assert different == []
+
+
+def test_the_seed_corpus_conforms_and_every_rdf_file_parses(project: Path) -> None:
+    result = build(load_config(project, environ={}))
+    assert result.report.conforms, result.report.as_text()
+    assert result.published
+    summary = result.summary
+    assert (summary["articles"], summary["references"], summary["failed inputs"]) == (5, 20, 0)
+    site = project / "_site"
+    ttl_files = sorted(site.rglob("*.ttl"))
+    assert len(ttl_files) == result.pages - 2 + 1  # every resource page, no index/404, plus dump.ttl
+    for path in ttl_files:
+        graph = rdflib.Graph().parse(path, format="turtle")
+        assert len(graph) > 0, path
+    dump = rdflib.Graph().parse(site / "dump.nt", format="nt")
+    assert len(dump) == summary["triples"]
+
+
+def test_the_stored_graph_is_reused_by_query_only_while_current(project: Path) -> None:
+    config = load_config(project, environ={})
+    build(config)
+    title = NamedNode("http://purl.org/dc/terms/title")
+    lai = Literal("Mesenchymal stem cell exosomes")
+    assert list(query_store(config).quads_for_pattern(None, title, lai))
+    (project / "corpus" / "003_96a32d462d26ac30.txt").unlink()
+    # The stored graph no longer matches the corpus: the graph is read again, without the removed page.
+    assert not list(query_store(config).quads_for_pattern(None, title, lai))
+
+
+def test_build_uses_sorted_output_and_the_configured_date(project: Path) -> None:
+    result = build(load_config(project, environ={}))
+    assert result.published
+    dataset = (project / "_site" / "dataset.ttl").read_text(encoding="utf-8")
+    assert '"2026-11-21"^^xsd:date' in dataset
+    graph = rdflib.Graph().parse(project / "_site" / "dump.ttl", format="turtle")
+    assert graph.value(rdflib.URIRef("https://w3id.org/exokg/dataset"), rdflib.URIRef(
+        "http://purl.org/dc/terms/issued")) == rdflib.Literal("2026-11-21", datatype=rdflib.XSD.date)
