@@ -115,10 +115,15 @@ def build(config: Config, *, publish_anyway: bool = False, strict: bool = False)
         found = len(plan.warnings) + len(report.warnings) + len(graph.bibliography.warnings)
         if strict and found:
             raise ExokgError(f"--strict: {found} warning(s); nothing written")
-        write_store(graph.triples, config.workdir)
-        (config.workdir / STAMP_FILE).write_text(graph_stamp(config) + "\n", encoding="utf-8")
-        log.info("writing %d file(s) to %s", len(plan.files), config.output_dir)
-        bytes_written = write_site(plan.files, config.output_dir)
+        try:
+            write_store(graph.triples, config.workdir)
+            (config.workdir / STAMP_FILE).write_text(graph_stamp(config) + "\n", encoding="utf-8")
+            log.info("writing %d file(s) to %s", len(plan.files), config.output_dir)
+            bytes_written = write_site(plan.files, config.output_dir)
+        except OSError as exc:
+            where = exc.filename or config.output_dir
+            raise ExokgError(f"{where}: cannot write the build output: {exc.strerror or exc}",
+                             "check the -o/--output path and [paths] output and workdir") from exc
         published = True
     return BuildResult(graph, report, published, plan.pages, len(plan.files), bytes_written,
                        tuple(plan.warnings), time.perf_counter() - started)

@@ -129,3 +129,12 @@ def test_query_by_name_file_and_unknown_name(project: Path) -> None:
     assert code == 2 and "no saved query named 'no-such-query'" in err
     code, _, err = invoke("query", "co-cited-works", str(project), "--param", "min_citing=two")
     assert code == 2 and "min_citing must be integer" in err
+
+
+def test_an_unwritable_output_is_a_clear_error_and_the_old_site_stays(project: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    code, _, err = invoke("build", str(project), "-o", str(blocker / "site"))
+    assert code == 2
+    assert "cannot write the build output" in err and "Traceback" not in err
+    assert blocker.read_text(encoding="utf-8") == "not a folder"
