@@ -20,7 +20,8 @@ def _tool(name: str) -> str:
 
 
 def test_ruff() -> None:
-    result = subprocess.run([_tool("ruff"), "check", "exokg", "tests", "bench"], cwd=ROOT,
+    paths = [p for p in ("exokg", "tests", "bench") if (ROOT / p).is_dir()]
+    result = subprocess.run([_tool("ruff"), "check", *paths], cwd=ROOT,
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
 
