@@ -145,3 +145,80 @@ class InputFailure:
 
     source: str
     reason: str
+
+
+# Claims (issue 3). A claim is a proposition (subject, relation, object, negated); an assertion is one
+# article stating it in one sentence. The extractor returns assertions; the graph stage groups them.
+
+RELATIONS = (
+    "increases",
+    "decreases",
+    "treats",
+    "protects_against",
+    "causes",
+    "mediates",
+    "contains",
+    "has_property",
+    "is_a",
+)
+HEDGE_LEVELS = ("asserted", "probable", "possible", "hypothesised")
+
+
+@dataclass(frozen=True)
+class ConceptRef:
+    """A concept a claim is about: a scheme concept (``curated``) or a term minted from the text.
+
+    ``key`` is the concept's local name in the scheme (``msc-exosome``) or, for a minted term, the slug
+    of its normalised words; ``label`` is its preferred label; ``text`` the words as the sentence has them.
+    """
+
+    key: str
+    label: str
+    text: str
+    curated: bool = True
+
+
+@dataclass(frozen=True)
+class Assertion:
+    """One sentence of one source asserting one claim, with everything needed to check it.
+
+    ``start``/``end`` are character offsets of ``evidence`` in the source field the ``section`` names
+    (the title, the abstract, or the printed reference/citing-article title); ``evidence`` is
+    ``field[start:end]`` exactly. ``asserted_by`` is the source record the sentence belongs to: the
+    article itself, or the reference / citing-article entry whose title it is (``reference:3``,
+    ``cited_by:2``, or ``article``).
+    """
+
+    subject: ConceptRef
+    relation: str
+    object: ConceptRef
+    negated: bool
+    hedge_level: str
+    hedge_cues: tuple[str, ...]
+    evidence: str
+    start: int
+    end: int
+    section: str
+    asserted_by: str = "article"
+    qualifiers: tuple[tuple[str, str], ...] = ()
+    method: str = "exokg-rules"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "subject": self.subject.label,
+            "relation": self.relation,
+            "object": self.object.label,
+            "subject_key": self.subject.key,
+            "object_key": self.object.key,
+            "negated": self.negated,
+            "hedged": self.hedge_level != "asserted",
+            "hedge_level": self.hedge_level,
+            "hedge_cues": list(self.hedge_cues),
+            "evidence": self.evidence,
+            "evidence_start": self.start,
+            "evidence_end": self.end,
+            "section": self.section,
+            "asserted_by": self.asserted_by,
+            "qualifiers": [{"kind": k, "value": v} for k, v in self.qualifiers],
+            "method": self.method,
+        }
