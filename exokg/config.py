@@ -20,7 +20,7 @@ from exokg.errors import ConfigError
 CONFIG_FILE = "exokg.toml"
 DEFAULT_BASE_IRI = "https://w3id.org/exokg/"
 
-_PATH_KEYS = ("corpus", "ontology", "shapes", "queries", "site", "output", "workdir")
+_PATH_KEYS = ("corpus", "ontology", "shapes", "queries", "site", "output", "workdir", "curation")
 _DEFAULT_PATHS = {
     "corpus": "corpus",
     "ontology": "ontology",
@@ -29,6 +29,7 @@ _DEFAULT_PATHS = {
     "site": "site",
     "output": "_site",
     "workdir": ".exokg",
+    "curation": "curation.yaml",
 }
 _PROJECT_KEYS = ("title", "description", "base_iri", "licence", "build_date", "contact")
 _IRI_RE = re.compile(r"^https?://[^\s<>\"{}|\\^`#?]+/$")
@@ -52,6 +53,7 @@ class Config:
     site_dir: Path
     output_dir: Path
     workdir: Path
+    curation_file: Path
 
     def with_output(self, output: Path | None) -> Config:
         """The same config writing to ``output`` (a CLI flag) when one is given."""
@@ -140,6 +142,7 @@ def load_config(
         site_dir=resolved["site"],
         output_dir=resolved["output"],
         workdir=resolved["workdir"],
+        curation_file=resolved["curation"],
     )
 
 

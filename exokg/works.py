@@ -12,7 +12,8 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from exokg.model import Article, Corpus, InputFailure, Reference
 
@@ -66,6 +67,8 @@ class Bibliography:
     keywords: tuple[Keyword, ...]
     failures: tuple[InputFailure, ...]
     warnings: tuple[str, ...]
+    # (source name, "article" | "reference:<n>" | "cited_by:<n>") -> identity of the work that entry names.
+    entries: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
     @property
     def articles(self) -> tuple[Work, ...]:
@@ -85,14 +88,18 @@ def resolve(corpus: Corpus) -> Bibliography:
     articles = sorted(corpus.articles, key=lambda a: a.source.name)
     records: list[_Record] = []
     edges: list[tuple[int, int, int | None, str | None]] = []  # citing, cited, position, text
+    entry_records: dict[tuple[str, str], int] = {}
     for article in articles:
         own = len(records)
+        entry_records[(article.source.name, "article")] = own
         records.append(_Record(article.source.name, 0, article, _as_reference(article)))
         for number, ref in enumerate(article.references, start=1):
             edges.append((own, len(records), number, ref.text))
+            entry_records[(article.source.name, f"reference:{number}")] = len(records)
             records.append(_Record(article.source.name, number, None, ref))
         for number, ref in enumerate(article.cited_by, start=1):
             edges.append((len(records), own, None, None))
+            entry_records[(article.source.name, f"cited_by:{number}")] = len(records)
             records.append(_Record(article.source.name, 10_000 + number, None, ref))
 
     groups = _group(records)
@@ -113,6 +120,7 @@ def resolve(corpus: Corpus) -> Bibliography:
         keywords=_keywords(articles),
         failures=corpus.failures,
         warnings=tuple(warnings),
+        entries={key: works[find[i]].identity for key, i in entry_records.items()},
     )
 
 

@@ -85,3 +85,16 @@ def test_source_names_keep_underscores_and_stay_injective() -> None:
     assert iris.source("000_b0dba30be5b40557.txt") == BASE + "source/000_b0dba30be5b40557.txt"
     names = ["a_b.txt", "a/b.txt", "a~2fb.txt", "A_b.txt"]
     assert len({iris.source(n) for n in names}) == len(names)
+
+
+def test_claim_iris_are_readable_and_keep_minted_terms_apart() -> None:
+    from exokg.graph.iris import concept_iri
+
+    iris = Iris(BASE)
+    exo, imm = concept_iri("msc-exosome"), concept_iri("immunogenicity")
+    assert iris.claim(exo, "has_property", imm, False) == BASE + "claim/msc-exosome.has_property.immunogenicity"
+    assert iris.claim(exo, "has_property", imm, True).endswith(".immunogenicity.not")
+    minted = concept_iri("functional stability", curated=False)
+    assert minted == "https://w3id.org/exokg/concept/term/functional-stability"
+    scheme_twin = concept_iri("term-functional-stability")
+    assert iris.claim(exo, "increases", minted, False) != iris.claim(exo, "increases", scheme_twin, False)

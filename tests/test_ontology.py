@@ -29,7 +29,8 @@ def test_every_term_has_a_label_a_comment_and_a_kind() -> None:
         term = rdflib.URIRef(EXO_IRI + name)
         assert graph.value(term, RDFS.label) is not None, name
         assert graph.value(term, RDFS.comment) is not None, name
-        assert set(graph.objects(term, RDF.type)) & {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty}, name
+        kinds = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.NamedIndividual}
+        assert set(graph.objects(term, RDF.type)) & kinds, name
 
 
 def test_ontology_header_has_version_and_licence() -> None:

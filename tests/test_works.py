@@ -98,3 +98,15 @@ def test_an_unreadable_reference_keeps_its_printed_text_and_warns() -> None:
     assert work.title is None and work.citation == "Anonymous. ????? 2001."
     assert bib.warnings == ("a.txt: reference 1 could not be read into a title or an identifier; only its printed "
                             "text is kept: 'Anonymous. ????? 2001.'",)
+
+
+def test_every_entry_of_a_page_names_its_work() -> None:
+    cited = ref("Galipeau J. Mesenchymal stromal cells. 2018.", title="Mesenchymal stromal cells",
+                authors=("Galipeau J",), year=2018, doi="10.1016/j.stem.2018.05.004")
+    citing = ref("Exosomes attenuate periodontitis.", title="Exosomes attenuate periodontitis", pmid="40078652")
+    bib = resolve(Corpus((article("a.txt", cited, cited_by=(citing,), title="A", pmid="30992990"),)))
+    assert dict(bib.entries) == {
+        ("a.txt", "article"): "pmid:30992990",
+        ("a.txt", "reference:1"): "doi:10.1016/j.stem.2018.05.004",
+        ("a.txt", "cited_by:1"): "pmid:40078652",
+    }

@@ -12,6 +12,8 @@ import re
 import unicodedata
 from urllib.parse import quote
 
+from exokg.graph.namespaces import CONCEPT_IRI
+
 _KEEP = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.-")
 _KEEP_NAME = _KEEP | {"_"}
 # A file name must stay well under the 255-byte limit of common file systems, with room for ".jsonld".
@@ -50,6 +52,15 @@ def slug(text: str) -> str:
         return result
     # A name with no Latin letters (e.g. Cyrillic or CJK) still needs a stable, distinct slug.
     return "x-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def concept_iri(key: str, *, curated: bool = True) -> str:
+    """A concept of the scheme (``…/concept/msc-exosome``) or a term minted from text (``…/concept/term/…``)."""
+    return f"{CONCEPT_IRI}{slug(key)}" if curated else f"{CONCEPT_IRI}term/{slug(key)}"
+
+
+def term_scheme_iri() -> str:
+    return f"{CONCEPT_IRI}term/"
 
 
 def doi_iri(doi: str) -> str:
@@ -99,6 +110,11 @@ class Iris:
     def software(self, version: str) -> str:
         return f"{self.base}software/exokg-{escape(version.lower())}"
 
+    def claim(self, subject: str, relation: str, obj: str, negated: bool) -> str:
+        """A claim from its content: the local names of its two concept IRIs, the relation, the polarity."""
+        name = f"{_tail(subject)}.{relation}.{_tail(obj)}" + (".not" if negated else "")
+        return f"{self.base}claim/{escape(name, slash_as_underscore=False)}"
+
     def dataset(self) -> str:
         return f"{self.base}dataset"
 
@@ -114,3 +130,10 @@ class Iris:
         if not iri.startswith(self.base):
             return None
         return iri[len(self.base) :].split("#", 1)[0]
+
+
+def _tail(concept: str) -> str:
+    # "…/concept/msc-exosome" -> "msc-exosome"; a minted "…/concept/term/x" -> "term_x". Slugs never hold
+    # "_" or ".", so the marker cannot collide with a scheme concept and "." can separate the parts.
+    local = concept[len(CONCEPT_IRI):] if concept.startswith(CONCEPT_IRI) else slug(concept)
+    return local.replace("term/", "term_", 1) if local.startswith("term/") else local

@@ -9,6 +9,8 @@ from rdflib.namespace import DefinedNamespace, Namespace
 from rdflib.term import URIRef
 
 EXO_IRI = "https://w3id.org/exokg/ontology/"
+# Concepts are shared vocabulary, like the ontology: their IRIs do not change with a project's base.
+CONCEPT_IRI = "https://w3id.org/exokg/concept/"
 
 
 class EXO(DefinedNamespace):
@@ -19,6 +21,46 @@ class EXO(DefinedNamespace):
     Authorship: URIRef
     AbstractSection: URIRef
     SourceRecord: URIRef
+    Claim: URIRef
+    Assertion: URIRef
+    Relation: URIRef
+    HedgeLevel: URIRef
+    # The closed relation vocabulary and the hedge levels (individuals).
+    increases: URIRef
+    decreases: URIRef
+    treats: URIRef
+    protects_against: URIRef
+    causes: URIRef
+    mediates: URIRef
+    contains: URIRef
+    has_property: URIRef
+    is_a: URIRef
+    asserted: URIRef
+    probable: URIRef
+    possible: URIRef
+    hypothesised: URIRef
+    # Claims and assertions.
+    subject: URIRef
+    relation: URIRef
+    object: URIRef
+    negated: URIRef
+    asserts: URIRef
+    assertedIn: URIRef
+    evidence: URIRef
+    evidenceStart: URIRef
+    evidenceEnd: URIRef
+    section: URIRef
+    hedgeLevel: URIRef
+    hedgeCue: URIRef
+    studyDesign: URIRef
+    comparator: URIRef
+    qualifier: URIRef
+    extractionMethod: URIRef
+    assertingArticles: URIRef
+    firmArticles: URIRef
+    hedgedArticles: URIRef
+    contested: URIRef
+    negationOf: URIRef
     abstractSection: URIRef
     affiliationAsPrinted: URIRef
     agent: URIRef
