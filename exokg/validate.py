@@ -30,7 +30,7 @@ SELECT ?result ?focus ?path ?message ?severity ?shape ?value WHERE {
 """
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class ValidationResult:
     """One SHACL result: which node, which property, what is wrong, how bad."""
 
@@ -112,7 +112,9 @@ def validate_graph(data: rdflib.Graph, shapes: rdflib.Graph) -> ValidationReport
                 value=str(value) if value is not None else None,
             )
         )
-    return ValidationReport(tuple(sorted(set(results))))
+    # Path and value are absent for node-level results: sort them as empty rather than compare None with text.
+    return ValidationReport(tuple(sorted(set(results), key=lambda r: (
+        r.focus, r.path or "", r.severity, r.message, r.shape, r.value or ""))))
 
 
 def _label(graph: rdflib.Graph, node: rdflib.term.Node) -> str:

@@ -145,7 +145,9 @@ def test_the_shapes_file_has_the_expected_node_shapes() -> None:
         "JournalShape",
         "BibliographicReferenceShape",
         "AbstractSectionShape",
-        "KeywordShape",
+        "ConceptShape",
+        "ClaimShape",
+        "AssertionShape",
         "SourceRecordShape",
         "DatasetShape",
     } <= set(SHAPE_NAMES)
