@@ -135,3 +135,60 @@ def test_writing_swaps_the_new_site_in_and_a_failure_leaves_the_old_one(tmp_path
         write_site({"index.html": b"broken", "x": b"file", "x/y.html": b"child"}, out)
     assert (out / "index.html").read_bytes() == b"new"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]
+
+
+def claims_site(evidence: str, cue: str) -> SitePlan:
+    from pyoxigraph import Literal, NamedNode, Triple
+
+    from exokg.graph.claims import StatedClaim, map_claims
+    from exokg.model import Assertion, ConceptRef
+
+    listing, review = small_corpus().articles
+    review = dataclasses.replace(review, abstract=evidence)
+    corpus = Corpus((listing, review))
+    bib = resolve(corpus)
+    exo = ConceptRef("msc-exosome", "MSC-derived exosome", "MSC-derived exosomes")
+    tumour = ConceptRef("tumour-formation", "tumour formation", "tumor formation")
+    stated = [StatedClaim("doi:10.1016/j.reth.2024.01.009", "000_review.txt",
+                          Assertion(exo, "causes", tumour, True, "possible", (cue,), evidence, 0, len(evidence),
+                                    "abstract"))]
+    concept = "https://w3id.org/exokg/concept/"
+    skos = "http://www.w3.org/2004/02/skos/core#"
+    scheme = [Triple(NamedNode(concept + key), NamedNode(p), o) for key, label in
+              (("msc-exosome", "MSC-derived exosome"), ("tumour-formation", "tumour formation"))
+              for p, o in ((RDF_TYPE, NamedNode(skos + "Concept")), (skos + "prefLabel", Literal(label)),
+                           (skos + "inScheme", NamedNode(concept)), (skos + "exactMatch",
+                                                                     NamedNode("http://id.nlm.nih.gov/mesh/D055354")))]
+    scheme.append(Triple(NamedNode(concept), NamedNode(RDF_TYPE), NamedNode(skos + "ConceptScheme")))
+    triples = map_bibliography(bib, INFO) + map_claims(stated, Iris(INFO.base_iri), INFO.base_iri + "software/x")
+    env = make_renderer(ROOT / "site")
+    return plan_site(sorted(set(triples + scheme), key=str), Iris(INFO.base_iri), lambda t, c: render_with(env, t, c),
+                     INFO.title, read_assets(ROOT / "site"), read_turtle_folder(ROOT / "ontology", "ontology"))
+
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def test_claim_concept_and_article_pages_show_claims_with_cues_marked() -> None:
+    site = claims_site("MSC-derived exosomes might carry no risk of tumor formation.", "might")
+    assert site.warnings == []
+    claim = site.files["claim/msc-exosome.causes.tumour-formation.not.html"].decode()
+    assert "<h1>MSC-derived exosome does not cause tumour formation</h1>" in claim
+    assert '<mark class="cue">might</mark> carry no risk' in claim
+    assert "1 work: 0 firmly, 1 only with hedges" in claim
+    assert 'href="../work/doi-10.1016_j.reth.2024.01.009.html"' in claim
+    concept = site.files["concept/msc-exosome.html"].decode()
+    assert 'href="../claim/msc-exosome.causes.tumour-formation.not.html"' in concept
+    assert 'href="http://id.nlm.nih.gov/mesh/D055354"' in concept
+    article = site.files["work/doi-10.1016_j.reth.2024.01.009.html"].decode()
+    assert "Claims (1)" in article and "possible" in article
+
+
+def test_hostile_evidence_is_escaped_around_marked_cues() -> None:
+    evidence = '<script>x</script> "MSC" exosomes may & {{ cause }} no tumours'
+    page = claims_site(evidence, "may").files["claim/msc-exosome.causes.tumour-formation.not.html"].decode()
+    escaped = '&lt;script&gt;x&lt;/script&gt; &#34;MSC&#34; exosomes <mark class="cue">may</mark> &amp; {{ cause }}'
+    assert escaped in page
+    checker = _WellFormed()
+    checker.feed(page)
+    assert checker.stack == [] and checker.scripts == 0

@@ -18,10 +18,12 @@ from pyoxigraph import Triple
 from exokg.graph import store
 from exokg.graph.iris import Iris, doi_iri, pmc_iri, pubmed_iri
 from exokg.graph.namespaces import BIRO, C4O, CITO, EXO, FABIO, FRBR, PRISM, SCHEMA
+from exokg.publish.claims import claim_context, concept_context, work_claims
 from exokg.publish.view import GraphView, Value, compact, lexical
 
 DCTERMS = "http://purl.org/dc/terms/"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+SKOS_CONCEPT = "http://www.w3.org/2004/02/skos/core#Concept"
 FORMATS = (("ttl", "text/turtle", "Turtle"), ("jsonld", "application/ld+json", "JSON-LD"),
            ("nt", "application/n-triples", "N-Triples"))
 
@@ -74,8 +76,7 @@ def plan_site(
         for ext, content in representations.items():
             plan.files[f"{stem}.{ext}"] = content
         context = _page_context(view, iris, page, path, site_title)
-        template = "article.html" if str(EXO.Article) in view.types(page) else (
-            "work.html" if str(FABIO.Expression) in view.types(page) else "resource.html")
+        template = _template(view.types(page))
         plan.files[path] = render(template, context).encode("utf-8")
         plan.pages += 1
     index_context = _common(view, iris, iris.base, "index.html", site_title)
@@ -96,6 +97,14 @@ def plan_site(
     plan.pages += 2
     plan.warnings.extend(check_links(plan.files))
     return plan
+
+
+def _template(types: list[str]) -> str:
+    for kind, template in ((EXO.Article, "article.html"), (FABIO.Expression, "work.html"),
+                           (EXO.Claim, "claim.html"), (SKOS_CONCEPT, "concept.html")):
+        if str(kind) in types:
+            return template
+    return "resource.html"
 
 
 def _rdf_type() -> str:
@@ -141,8 +150,18 @@ def _page_context(view: GraphView, iris: Iris, page: str, path: str, site_title:
                      "predicate": compact(triple.predicate.value), "predicate_iri": triple.predicate.value,
                      "value": obj})
     context["statements"] = rows
-    if str(FABIO.Expression) in view.types(page):
+    types = view.types(page)
+
+    def link(iri: str) -> Value:
+        return _link(view, iris, iri, path)
+
+    if str(FABIO.Expression) in types:
         context.update(_work_context(view, iris, page, path))
+        context["claims"] = work_claims(view, page, link)
+    if str(EXO.Claim) in types:
+        context.update(claim_context(view, page, link))
+    if SKOS_CONCEPT in types:
+        context.update(concept_context(view, page, link))
     return context
 
 
