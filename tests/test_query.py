@@ -87,9 +87,11 @@ def test_a_query_without_a_summary_is_refused(tmp_path: Path) -> None:
 def test_every_saved_query_of_the_project_loads_and_runs_on_an_empty_store() -> None:
     queries = load_queries(ROOT / "queries")
     assert len(queries) >= 5
+    placeholder = {"iri": "http://example.org/x", "integer": "1", "decimal": "1.5", "boolean": "true"}
     for query in queries.values():
         assert query.summary and query.description
-        assert run(Store(), query).rows == ()
+        values = {p.name: placeholder.get(p.kind, "x") for p in query.parameters if p.required and p.default is None}
+        assert run(Store(), query, values).rows == ()
 
 
 def test_output_formats() -> None:
