@@ -11,11 +11,15 @@ from typing import Any
 import click
 
 from exokg import __version__
+from exokg.claims import ConceptScheme, extract, load_scheme
+from exokg.claims.evaluate import evaluate as evaluate_claims
 from exokg.config import Config, load_config
-from exokg.errors import ExokgError, InputError, QueryError, UnreadablePage
+from exokg.errors import ConfigError, ExokgError, InputError, QueryError, UnreadablePage
 from exokg.graph import store as rdf
+from exokg.graph.iris import concept_iri
+from exokg.model import Assertion
+from exokg.pipeline import CONCEPTS_FILE, query_store, read_graph
 from exokg.pipeline import build as run_build
-from exokg.pipeline import query_store, read_graph
 from exokg.query import format_result, load_queries, load_query, run
 from exokg.sources import read_page
 from exokg.validate import load_shapes, validate
@@ -76,8 +80,11 @@ def _config(project: Path | None, **overrides: Any) -> Config:
 @cli.command(epilog=EXIT_CODES)
 @click.argument("pages", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="PAGE...")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per page, in a JSON array.")
-def parse(pages: tuple[Path, ...], as_json: bool) -> None:
-    """Parse saved article pages and print what was understood."""
+@click.option("--project", type=click.Path(file_okay=False, path_type=Path),
+              help="Project whose concept scheme recognises claims (default: the current directory).")
+def parse(pages: tuple[Path, ...], as_json: bool, project: Path | None) -> None:
+    """Parse saved article pages and print what was understood, claims included."""
+    scheme = _scheme(_config(project))
     records, failed = [], 0
     for page in pages:
         try:
@@ -92,7 +99,9 @@ def parse(pages: tuple[Path, ...], as_json: bool) -> None:
             continue
         for warning in article.warnings:
             log.warning("%s: %s", page.name, warning)
-        records.append(article.to_json())
+        record = article.to_json()
+        record["claims"] = [_claim_json(a) for a in extract(article, scheme)] if scheme is not None else []
+        records.append(record)
     if as_json:
         click.echo(json.dumps(records, ensure_ascii=False, indent=2))
     else:
@@ -100,6 +109,21 @@ def parse(pages: tuple[Path, ...], as_json: bool) -> None:
             click.echo(_describe(record))
     if failed:
         sys.exit(InputError.exit_code)
+
+
+def _scheme(config: Config) -> ConceptScheme | None:
+    path = config.ontology_dir / CONCEPTS_FILE
+    if not path.is_file():
+        log.warning("%s: no concept scheme; claims are not extracted", path)
+        return None
+    return load_scheme(path)
+
+
+def _claim_json(assertion: Assertion) -> dict[str, Any]:
+    record = assertion.to_json()
+    record["subject_iri"] = concept_iri(assertion.subject.key, curated=assertion.subject.curated)
+    record["object_iri"] = concept_iri(assertion.object.key, curated=assertion.object.curated)
+    return record
 
 
 def _describe(record: dict[str, Any]) -> str:
@@ -111,6 +135,10 @@ def _describe(record: dict[str, Any]) -> str:
     lines.append(f"  authors: {authors or '(none shown)'}")
     lines.append(f"  keywords: {'; '.join(record['keywords']) or '(none shown)'}")
     lines.append(f"  references: {len(record['references'])}, cited by: {len(record['cited_by'])}")
+    for claim in record.get("claims", []):
+        polarity = "NOT " if claim["negated"] else ""
+        lines.append(f"  claim ({claim['hedge_level']}, {claim['section']}): {claim['subject']} {polarity}"
+                     f"{claim['relation']} {claim['object']}")
     return "\n".join(lines) + "\n"
 
 
@@ -181,6 +209,24 @@ def query(name: str, project: Path | None, fmt: str, params: tuple[str, ...]) ->
         values[key] = value
     result = run(query_store(config), chosen, values)
     click.echo(format_result(result, fmt), nl=False)
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), metavar="GOLD_DIR")
+@click.argument("pages", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                metavar="PAGES...")
+@click.option("--project", type=click.Path(file_okay=False, path_type=Path),
+              help="Project whose concept scheme is used (default: the current directory).")
+def evaluate(gold_dir: Path, pages: tuple[Path, ...], project: Path | None) -> None:
+    """Score the claim extractor against gold annotations (one GOLD_DIR/<page>.json per page).
+
+    Prints precision, recall and F1 (overall and for core claims), negation and hedge accuracy on
+    matched claims, and the misses and false positives.
+    """
+    scheme = _scheme(_config(project))
+    if scheme is None:
+        raise ConfigError("no concept scheme to extract claims with", "add ontology/concepts.ttl to the project")
+    click.echo(evaluate_claims(gold_dir, list(pages), scheme).as_text())
 
 
 @cli.command(epilog=EXIT_CODES)

@@ -16,14 +16,19 @@ from pathlib import Path
 from pyoxigraph import Store, Triple
 
 from exokg import __version__
+from exokg.claims import extract, load_scheme
 from exokg.config import Config
+from exokg.curation import apply_curation, load_curation
 from exokg.errors import ConfigError, ExokgError
+from exokg.graph.claims import StatedClaim, map_claims
 from exokg.graph.iris import Iris
-from exokg.graph.mapping import DatasetInfo, map_bibliography
-from exokg.graph.store import memory_store, open_store, read_turtle_folder, write_store
-from exokg.model import Corpus
+from exokg.graph.mapping import DatasetInfo, map_bibliography, triple_order
+from exokg.graph.namespaces import CONCEPT_IRI
+from exokg.graph.store import memory_store, open_store, read_turtle_files, read_turtle_folder, write_store
+from exokg.model import Corpus, Source
 from exokg.publish.plan import SitePlan, plan_site
 from exokg.publish.render import make_renderer, read_assets, render_with
+from exokg.publish.view import lexical
 from exokg.publish.write import write_site
 from exokg.sources import read_corpus
 from exokg.validate import ValidationReport, load_shapes, validate
@@ -31,6 +36,8 @@ from exokg.works import Bibliography, resolve
 
 log = logging.getLogger("exokg")
 STAMP_FILE = "store.stamp"
+CONCEPTS_FILE = "concepts.ttl"
+SKOS_PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,8 @@ class Graph:
     corpus: Corpus
     bibliography: Bibliography
     triples: list[Triple]
+    claims: tuple[StatedClaim, ...] = ()
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,7 @@ class BuildResult:
         return {
             "articles": len(bib.articles),
             "references": sum(len(a.references) for a in self.graph.corpus.articles),
+            "claim assertions": len(self.graph.claims),
             "works": len(bib.works),
             "triples": len(self.graph.triples),
             "violations": len(self.report.violations),
@@ -90,10 +100,43 @@ def read_graph(config: Config, pages: Sequence[Path] | None = None) -> Graph:
     for warning in bibliography.warnings:
         log.warning(warning)
     info = DatasetInfo(config.base_iri, config.title, config.description, config.licence, config.build_date)
-    triples = map_bibliography(bibliography, info)
-    log.info("%d article(s), %d work(s), %d triple(s)", len(bibliography.articles), len(bibliography.works),
-             len(triples))
-    return Graph(corpus, bibliography, triples)
+    scheme_triples = read_turtle_files([p for p in [config.ontology_dir / CONCEPTS_FILE] if p.is_file()],
+                                       "concept scheme")
+    claims, warnings = read_claims(config, corpus, bibliography, scheme_triples)
+    for warning in warnings:
+        log.warning(warning)
+    iris = Iris(config.base_iri)
+    curation = Source(config.curation_file.name, _sha256(config.curation_file)) \
+        if config.curation_file.is_file() else None
+    triples = sorted(set(map_bibliography(bibliography, info)
+                         + map_claims(claims, iris, iris.software(__version__), curation)
+                         + scheme_triples), key=triple_order)
+    log.info("%d article(s), %d work(s), %d claim assertion(s), %d triple(s)", len(bibliography.articles),
+             len(bibliography.works), len(claims), len(triples))
+    return Graph(corpus, bibliography, triples, tuple(claims), tuple(bibliography.warnings) + tuple(warnings))
+
+
+def read_claims(
+    config: Config, corpus: Corpus, bibliography: Bibliography, scheme_triples: Sequence[Triple]
+) -> tuple[list[StatedClaim], list[str]]:
+    """The claims stage: extraction from every article, then the project's curation, attributed to works."""
+    scheme_path = config.ontology_dir / CONCEPTS_FILE
+    if not scheme_path.is_file():
+        return [], [f"{scheme_path}: no concept scheme, so no claims are extracted"]
+    scheme = load_scheme(scheme_path)
+    log.info("extracting claims with the concept scheme %s", scheme_path)
+    extracted = {a.source.name: extract(a, scheme) for a in corpus.articles}
+    labels = {lexical(t.subject)[len(CONCEPT_IRI):]: lexical(t.object) for t in scheme_triples
+              if t.predicate.value == SKOS_PREF_LABEL and lexical(t.subject).startswith(CONCEPT_IRI)}
+    curated, warnings = apply_curation(config.curation_file, load_curation(config.curation_file),
+                                       corpus.articles, extracted, labels)
+    stated = [StatedClaim(bibliography.entries[(name, a.asserted_by)], name, a)
+              for name, found in sorted(curated.items()) for a in found]
+    return stated, warnings
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def build(config: Config, *, publish_anyway: bool = False, strict: bool = False) -> BuildResult:
@@ -109,10 +152,10 @@ def build(config: Config, *, publish_anyway: bool = False, strict: bool = False)
         env = make_renderer(config.site_dir)
         plan = plan_site(graph.triples, Iris(config.base_iri), lambda t, c: render_with(env, t, c),
                          config.title, read_assets(config.site_dir),
-                         read_turtle_folder(config.ontology_dir, "ontology"))
+                         read_turtle_folder(config.ontology_dir, "ontology", exclude=(CONCEPTS_FILE,)))
         for warning in plan.warnings:
             log.warning(warning)
-        found = len(plan.warnings) + len(report.warnings) + len(graph.bibliography.warnings)
+        found = len(plan.warnings) + len(report.warnings) + len(graph.warnings)
         if strict and found:
             raise ExokgError(f"--strict: {found} warning(s); nothing written")
         try:
@@ -135,7 +178,9 @@ def graph_stamp(config: Config) -> str:
     for part in (__version__, config.base_iri, config.title, config.description, config.licence,
                  config.build_date.isoformat()):
         digest.update(part.encode("utf-8") + b"\0")
-    for path in corpus_files(config):
+    for path in [*corpus_files(config), config.curation_file, config.ontology_dir / CONCEPTS_FILE]:
+        if not path.is_file():
+            continue
         digest.update(path.name.encode("utf-8") + b"\0" + hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 

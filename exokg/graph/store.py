@@ -81,10 +81,15 @@ def open_store(workdir: Path) -> Store | None:
     return Store.read_only(str(path))
 
 
-def read_turtle_folder(folder: Path, what: str) -> list[Triple]:
+def read_turtle_folder(folder: Path, what: str, exclude: tuple[str, ...] = ()) -> list[Triple]:
     """The triples of every ``*.ttl`` file in ``folder`` (the ontology), sorted; a bad file is named."""
+    paths = sorted(p for p in folder.glob("*.ttl") if p.name not in exclude) if folder.is_dir() else []
+    return read_turtle_files(paths, what)
+
+
+def read_turtle_files(paths: list[Path], what: str) -> list[Triple]:
     triples: set[Triple] = set()
-    for path in sorted(folder.glob("*.ttl")) if folder.is_dir() else []:
+    for path in paths:
         try:
             for quad in parse(path=str(path), format=RdfFormat.TURTLE):
                 triples.add(Triple(quad.subject, quad.predicate, quad.object))
