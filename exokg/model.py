@@ -170,12 +170,15 @@ class ConceptRef:
 
     ``key`` is the concept's local name in the scheme (``msc-exosome``) or, for a minted term, the slug
     of its normalised words; ``label`` is its preferred label; ``text`` the words as the sentence has them.
+    ``broader`` is the key of the scheme concept a minted term narrows (``low immunogenicity`` ->
+    ``immunogenicity``), so claims about it stay findable from that concept.
     """
 
     key: str
     label: str
     text: str
     curated: bool = True
+    broader: str | None = None
 
 
 @dataclass(frozen=True)

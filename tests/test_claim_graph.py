@@ -17,6 +17,8 @@ MSC_EXO = ConceptRef("msc-exosome", "MSC-derived exosome", "MSC-derived exosomes
 TUMOUR = ConceptRef("tumour-formation", "tumour formation", "tumor formation")
 IMMUNO = ConceptRef("immunogenicity", "immunogenicity", "lower immunogenicity")
 STABILITY = ConceptRef("functional-stability", "functional stability", "stable functionality", curated=False)
+LOW_IMMUNO = ConceptRef("low-immunogenicity", "low immunogenicity", "lower immunogenicity", curated=False,
+                        broader="immunogenicity")
 SENTENCE = "MSC-derived exosomes might carry no risk of tumor formation."
 
 
@@ -94,6 +96,14 @@ def test_minted_terms_qualifiers_and_curation_provenance() -> None:
     assert value(g, str(node), "qualifier") == "resolved_from: They"
     assert URIRef(BASE + "source/curation.yaml") in set(g.objects(node, rdflib.PROV.wasDerivedFrom))
     assert g.value(node, rdflib.PROV.wasGeneratedBy) is None
+
+
+def test_a_minted_term_narrows_its_scheme_concept() -> None:
+    g = graph([StatedClaim("pmid:1", "a.txt", assertion(MSC_EXO, "has_property", LOW_IMMUNO))])
+    term = URIRef(C + "term/low-immunogenicity")
+    assert g.value(term, rdflib.SKOS.broader) == URIRef(C + "immunogenicity")
+    assert (URIRef(BASE + "claim/msc-exosome.has_property.term_low-immunogenicity"), URIRef(EXO + "object"),
+            term) in g
 
 
 def test_statements_read_as_english() -> None:

@@ -114,7 +114,7 @@ def map_claims(
         if curation is not None and "curat" in a.method:
             add(node, PROV.wasDerivedFrom, NamedNode(iris.source(curation.name)))
 
-    minted: dict[str, str] = {}
+    minted: dict[str, ConceptRef] = {}
     for claim, (subject, relation, obj, negated) in sorted(claims.items()):
         add(claim, RDF.type, NamedNode(str(EXO.Claim)))
         add(claim, RDFS.label, _label(subject, relation, obj, negated))
@@ -131,17 +131,19 @@ def map_claims(
             add(claim, EXO.negationOf, NamedNode(opposite))
         for ref in (subject, obj):
             if not ref.curated:
-                minted.setdefault(concept_of(ref), ref.label)
+                minted.setdefault(concept_of(ref), ref)
     if minted:
         scheme = term_scheme_iri()
         add(scheme, RDF.type, NamedNode(str(SKOS.ConceptScheme)))
         add(scheme, RDFS.label, "Terms found in the text")
         add(scheme, SKOS.prefLabel, Literal("Terms found in the text", language="en"))
-        for iri, label in sorted(minted.items()):
+        for iri, ref in sorted(minted.items()):
             add(iri, RDF.type, NamedNode(str(SKOS.Concept)))
             add(iri, SKOS.inScheme, NamedNode(scheme))
-            add(iri, SKOS.prefLabel, label)
-            add(iri, RDFS.label, label)
+            add(iri, SKOS.prefLabel, ref.label)
+            add(iri, RDFS.label, ref.label)
+            if ref.broader:
+                add(iri, SKOS.broader, NamedNode(concept_iri(ref.broader)))
     if curation is not None:
         record = iris.source(curation.name)
         add(record, RDF.type, NamedNode(str(PROV.Entity)))
