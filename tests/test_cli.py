@@ -138,3 +138,30 @@ def test_an_unwritable_output_is_a_clear_error_and_the_old_site_stays(project: P
     assert code == 2
     assert "cannot write the build output" in err and "Traceback" not in err
     assert blocker.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_parse_json_lists_claims_with_every_field() -> None:
+    code, out, _ = invoke("parse", "--json", "--project", str(ROOT), str(ROOT / "corpus" / "002_1498dab3321b66eb.txt"))
+    assert code == 0
+    (record,) = json.loads(out)
+    assert record["claims"]
+    required = {"subject", "relation", "object", "subject_iri", "object_iri", "negated", "hedged", "hedge_level",
+                "hedge_cues", "evidence", "evidence_start", "evidence_end", "section"}
+    for claim in record["claims"]:
+        assert required <= set(claim)
+        assert claim["subject_iri"].startswith("https://w3id.org/exokg/concept/")
+        text = record["abstract"] if claim["section"].startswith("abstract") else record["title"]
+        if claim["asserted_by"] == "article":
+            assert text[claim["evidence_start"]:claim["evidence_end"]] == claim["evidence"]
+    tumour = [c for c in record["claims"] if c["object_iri"].endswith("/tumour-formation")]
+    assert tumour and all(c["negated"] and c["hedged"] and c["hedge_level"] == "possible" for c in tumour)
+
+
+def test_evaluate_prints_precision_recall_and_misses() -> None:
+    pages = sorted(str(p) for p in (ROOT / "corpus").iterdir())
+    code, out, _ = invoke("evaluate", str(ROOT / "tests" / "data" / "gold"), *pages, "--project", str(ROOT))
+    assert code == 0
+    assert "precision" in out and "recall" in out and "F1" in out
+    assert "negation accuracy" in out and "hedge accuracy" in out and "missed" in out
+    code, _, err = invoke("evaluate", str(ROOT / "no-such-gold"), pages[0])
+    assert code == 2 and "does not exist" in err
