@@ -165,3 +165,12 @@ def test_evaluate_prints_precision_recall_and_misses() -> None:
     assert "negation accuracy" in out and "hedge accuracy" in out and "missed" in out
     code, _, err = invoke("evaluate", str(ROOT / "no-such-gold"), pages[0])
     assert code == 2 and "does not exist" in err
+
+
+def test_a_project_without_a_concept_scheme_builds_without_claims(project: Path) -> None:
+    (project / "ontology" / "concepts.ttl").unlink()
+    code, _, err = invoke("build", str(project))
+    assert code == 0, err
+    assert "no concept scheme, so no claims are extracted" in err
+    assert "0 claim assertions" in err
+    assert not (project / "_site" / "claim").exists()
