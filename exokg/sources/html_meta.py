@@ -17,6 +17,7 @@ from exokg.sources.citation_details import iso_to_citation_date, parse_date
 from exokg.sources.generic import NOT_RECOGNISED
 from exokg.sources.html_text import HtmlPage, looks_like_html, read_html
 from exokg.sources.identifiers import clean_doi, clean_pmcid
+from exokg.sources.inline_labels import inline_sections
 from exokg.sources.normalise import normalise_range, normalise_text, squash
 from exokg.sources.references import parse_reference
 from exokg.sources.sections import split_keywords
@@ -116,6 +117,7 @@ def article_from_meta(page: HtmlPage, source: Source, layout: str) -> Article:
         authors=_authors(page),
         affiliations=tuple(dict.fromkeys(a for author in _authors(page) for a in author.affiliations)),
         abstract=abstract or None,
+        abstract_sections=inline_sections(abstract),
         keywords=keywords,
         references=tuple(_meta_reference(c) for c in page.values("citation_reference") if c.strip()),
     )

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from exokg.model import AbstractSection
+from exokg.sources.inline_labels import inline_sections, split_inline
 from exokg.sources.labels import (
     ABSTRACT_LABELS,
     ANY_TIME_RANK,
@@ -192,9 +193,10 @@ def _read_abstract(lines: Sequence[str], seg: Segment, heading: Heading) -> Abst
         return None
     if all(label is None for label, _ in sections):
         text = "\n".join(paras for _, paragraphs in parts for paras in paragraphs)
-        return Abstract(text, ())
+        return Abstract(text, inline_sections(text))  # "Background: ... Methods: ..." in one paragraph
     text = "\n".join(f"{label}: {body}" if label else body for label, body in sections)
-    return Abstract(text, tuple(AbstractSection(label, body) for label, body in sections))
+    split = [part for label, body in sections for part in split_inline(body, label)]
+    return Abstract(text, tuple(AbstractSection(label, body) for label, body in split))
 
 
 def find_abstract(lines: Sequence[str], segs: Sequence[Segment], *, allow_weak: bool = True) -> Abstract | None:
