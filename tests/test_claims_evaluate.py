@@ -103,6 +103,23 @@ def test_a_claim_from_another_sentence_never_matches(scheme: ConceptScheme) -> N
     assert not matches(gold, _predicted(exo, "has_property", immuno, evidence="Another sentence."), _Namer(scheme))
 
 
+def test_a_degree_term_matches_through_its_broader_concept_and_its_level(scheme: ConceptScheme) -> None:
+    namer = _Namer(scheme)
+    low = ConceptRef("low-immunogenicity", "low immunogenicity", "lower immunogenicity", curated=False,
+                     broader="immunogenicity")
+    high = ConceptRef("high-immunogenicity", "high immunogenicity", "greater immunogenicity", curated=False,
+                      broader="immunogenicity")
+    assert namer.same(low, "lower immunogenicity than parent MSCs")
+    assert namer.same(low, "reduced immunogenic potential")  # an altLabel of immunogenicity, a low degree word
+    assert namer.same(low, "immunogenicity")  # no degree stated: the broader concept decides
+    assert not namer.same(high, "lower immunogenicity than parent MSCs")
+    assert not namer.same(low, "low toxicity")
+    gold = _gold("MSC-derived exosomes", "has_property", "lower immunogenicity than parent MSCs")
+    exo = scheme.ref("msc-exosome", "x")
+    assert matches(gold, _predicted(exo, "has_property", low), namer)
+    assert not matches(gold, _predicted(exo, "has_property", high), namer)
+
+
 def test_a_page_without_gold_is_an_input_error(scheme: ConceptScheme, tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"no gold annotations for the page 000_b0dba30be5b40557\.txt"):
         evaluate(tmp_path, SEEDS[:1], scheme)

@@ -31,10 +31,13 @@ def _article(case: dict[str, Any]) -> Article:
 
 
 def _as_record(a: Assertion) -> dict[str, Any]:
-    return {"evidence": a.evidence, "start": a.start, "end": a.end, "section": a.section,
-            "asserted_by": a.asserted_by, "subject": a.subject.key, "relation": a.relation, "object": a.object.key,
-            "object_curated": a.object.curated, "negated": a.negated, "hedge_level": a.hedge_level,
-            "hedge_cues": list(a.hedge_cues), "qualifiers": [list(q) for q in a.qualifiers]}
+    record = {"evidence": a.evidence, "start": a.start, "end": a.end, "section": a.section,
+              "asserted_by": a.asserted_by, "subject": a.subject.key, "relation": a.relation, "object": a.object.key,
+              "object_curated": a.object.curated, "negated": a.negated, "hedge_level": a.hedge_level,
+              "hedge_cues": list(a.hedge_cues), "qualifiers": [list(q) for q in a.qualifiers]}
+    if a.object.broader is not None:  # a term narrower than a scheme concept: "low immunogenicity"
+        record.update(object_broader=a.object.broader, object_text=a.object.text)
+    return record
 
 
 def _field(article: Article, a: Assertion) -> str:
@@ -119,7 +122,7 @@ def test_seed_no_risk_of_tumour_formation_and_lower_immunogenicity(scheme: Conce
         ("msc-exosome", "is_a", "cell-free-therapy", False, "possible", ("suggests", "might"), (), 425, 626),
         ("msc-exosome", "has_property", "tumour-formation", True, "possible", ("suggests", "might"),
          (("comparator", "msc"),), 425, 626),
-        ("msc-exosome", "has_property", "immunogenicity", False, "possible", ("suggests", "might"),
+        ("msc-exosome", "has_property", "low-immunogenicity", False, "possible", ("suggests", "might"),
          (("comparator", "msc"), ("degree", "lower")), 425, 626)]
 
 

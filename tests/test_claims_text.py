@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from exokg.claims import ConceptScheme, load_scheme
+from exokg.claims.abbreviations import find_abbreviations
 from exokg.claims.cues import relation_cues, verb_forms
 from exokg.claims.hedging import hedge_cues, hypothesis_spans, meta_limit, most_tentative, negation_cues
-from exokg.claims.recognise import Mention, find_abbreviations, recognise
+from exokg.claims.recognise import Mention, recognise
 from exokg.claims.sentences import fields_of, section_name, split_sentences
 from exokg.claims.tokens import CueText, singular, tokenize
 from exokg.model import AbstractSection, Article, Reference, Source

@@ -3,7 +3,8 @@
 :class:`Parse` gathers what the rest of the extractor reads: concept mentions, hedge and negation cues,
 relation cues, and the *hidden* tokens that are never a claim's argument — parentheses, relative clauses
 (``, which are nanovesicles ...``, ``processes that operate ...``), class appositions (``, a type of
-extracellular vesicle``) and the article's talk about itself (``This review summarizes ...``). A cue's
+extracellular vesicle``) and the article's talk about itself (``This review summarizes ...``) — and the
+*questioned* tokens whose cues make no claim (``whether X ... remains unclear``: ``questions.py``). A cue's
 subject phrase runs from its clause start (after introductory phrases such as ``However,`` or ``In a rat
 model of stroke,``, after a ``that`` which follows a report verb, after a subordinator) to its first
 auxiliary. A cue joined to an earlier one (``..., lead to X and improve Y``; ``by suppressing``;
@@ -16,6 +17,7 @@ from exokg.claims.concepts import ConceptScheme
 from exokg.claims.cues import ADVERBS, SKIPPABLE, RelationCue, relation_cues
 from exokg.claims.hedging import HedgeCue, hedge_cues, meta_limit, negation_cues
 from exokg.claims.phrases import Item, Slot, items
+from exokg.claims.questions import questioned_tokens
 from exokg.claims.recognise import Mention
 from exokg.claims.tokens import CueText, Token, word_set
 
@@ -65,11 +67,12 @@ class Parse:
         self.hedge_tokens = {i for h in self.hedges for i in range(h.first, h.last)}
         self.negation_tokens = {i for first, last in negation_cues(self.cue_text) for i in range(first, last)}
         self.hidden = self._hidden()
+        self.questioned = questioned_tokens(self.cue_text)  # "whether X ... remains unclear": no claim
         self.appositions: list[tuple[Mention, Item]] = []
         self._find_appositions()
         self.slot = Slot(tokens, mentions, self.hidden, scheme.category, frozenset(scheme.top))
         self.cues = [c for c in relation_cues(self.cue_text, self.hedge_tokens, self.names)
-                     if c.verb not in self.hidden]
+                     if c.verb not in self.hidden and c.verb not in self.questioned]
         self.connectors: dict[int, int] = {}  # a cue joined to an earlier one: where the joining word is
         self.heads: dict[int, int] = {}
         for k in range(len(self.cues)):
@@ -277,8 +280,9 @@ class Parse:
         if k + 1 < len(self.cues):
             later = k + 1
             end = self.connectors.get(later, self.cues[later].first) if later in self.heads else self.lefts[later][0]
-        semicolon = next((j for j in range(self.cues[k].last, end) if self.tokens[j].text == ";"), None)
-        return semicolon if semicolon is not None else end
+        stop = next((j for j in range(self.cues[k].last, end) if self.tokens[j].text == ";" or j in self.questioned),
+                    None)
+        return stop if stop is not None else end
 
     def subject_end_before(self, pos: int) -> tuple[int, int]:
         """The subject words of the clause holding ``pos``, for a property stated without a verb."""

@@ -9,7 +9,9 @@ Frames: ``active`` (subject before, object after), ``inverse`` (the words after 
 ``is mediated by``, ``occurs through``, ``derives from``), ``exert`` (``exert their effects through Y``:
 Y mediates the effects), ``protect`` (the object follows ``against``/``from``), ``possess`` (a property
 or, after ``limitations``/``advantages``, the listed items), ``advantage`` (``advantages over X such as``),
-``copula`` (``is a``: a class or a property), ``as`` (``serve as``, ``represent``: is_a).
+``copula`` (``is a``: a class or a property), ``as`` (``serve as``, ``represent``: is_a), ``contained``
+(``X is packaged into Y``, ``X is carried by Y``: Y contains X), ``locative`` (``X is enriched in Y``,
+``X was detected in Y``: which side contains the other is read from the concepts' categories).
 """
 
 from __future__ import annotations
@@ -123,8 +125,15 @@ RULES: tuple[Rule, ...] = (
     _rule("causes", "active", "cause", rf"{_v('lead', 'give')} {ADV}(?:to|rise to)"),
     _rule("causes", "active", "cause", rf"{_v('result')} {ADV}in"),
     _rule("causes", "active", "cause", rf"{_v('bring')} about"),
-    _rule("contains", "active", "neutral", rf"{PASSIVE_PREFIX}(?P<v>enriched|loaded|packed|rich|abundant) "
-          r"(?:in|with)"),
+    # containment: "Y is loaded with X", "Y is rich in X" (Y contains X); "X is packaged into Y", "X is carried by
+    # Y" (Y contains X); "X is enriched in / found in Y": the categories decide which side holds the other
+    _rule("contains", "active", "neutral", rf"{PASSIVE_PREFIX}(?:(?P<v>enriched|loaded|packed|laden|endowed|"
+          r"equipped) with|(?P<w>rich) (?:in|with))"),
+    _rule("contains", "contained", "neutral", rf"{PASSIVE_PREFIX}(?P<v>packaged|packed|loaded|encapsulated|sorted|"
+          rf"incorporated|enclosed|carried|transported|shuttled|conveyed|contained|harbou?red) {ADV}"
+          r"(?:into|in|within|inside|by)", passive=True),
+    _rule("contains", "locative", "neutral", rf"{PASSIVE_PREFIX}(?P<v>enriched|abundant|present|found|detected|"
+          rf"identified|expressed|concentrated|accumulated|localized|localised) {ADV}(?:in|within|inside)"),
     _rule("has_property", "advantage", "neutral",
           r"(?P<v>advantages?|benefits?|superiority) (?:over|compared (?:with|to))"),
     _rule("decreases", "active", "down", rf"{_v('show', 'exhibit', 'display', 'demonstrate', 'have')} {ADV}"
@@ -181,6 +190,11 @@ SKIPPABLE = word_set("""
 """)
 
 
+_PREDICATIVE = word_set("""
+    enriched laden endowed equipped loaded packed rich abundant involved implicated responsible essential critical
+    crucial required necessary indispensable important key effective efficacious beneficial useful therapeutic used
+    protective free devoid considered regarded recognized recognised defined classified known viewed seen identified
+""")
 _PASSIVE_INVERTS = frozenset({"increases", "decreases", "causes"})
 _PARTICIPLES = word_set("""
     shown known given seen taken done made found thought held led brought grown drawn written proven shed set
@@ -219,12 +233,7 @@ def _form(tokens: list[Token], rule: Rule, verb: int, finite_before: bool) -> st
     prev_i = _previous_word(tokens, verb)
     prev = tokens[prev_i].lower if prev_i is not None else ""
     nxt = tokens[verb + 1].lower if verb + 1 < len(tokens) else ""
-    if rule.passive or word in ("enriched", "loaded", "packed", "rich", "abundant", "involved", "implicated",
-                                "responsible", "essential", "critical", "crucial", "required", "necessary",
-                                "indispensable", "important", "key", "effective", "efficacious", "beneficial",
-                                "useful", "therapeutic", "used", "protective", "free", "devoid", "considered",
-                                "regarded", "recognized", "recognised", "defined", "classified", "known", "viewed",
-                                "seen", "identified"):
+    if rule.passive or rule.frame == "locative" or word in _PREDICATIVE:
         return "passive"
     if word.endswith("ing"):
         return "gerund"
@@ -283,7 +292,7 @@ def relation_cues(cue_text: CueText, blocked: set[int], names: set[int] | None =
             candidates.append((first, last, verb_first, rule))
     found: list[RelationCue] = []
     for first, last, verb_first, rule in sorted(candidates, key=lambda c: c[0]):
-        finite_before = any(c.form == "finite" and c.last <= first for c in found)
+        finite_before = any(c.form in ("finite", "passive") and c.last <= first for c in found)
         form = _form(tokens, rule, verb_first, finite_before)
         if form is None:
             continue

@@ -12,7 +12,9 @@ are the last concept of each noun phrase before a comparison or context phrase (
 (``risk of tumour formation``). A curated prediction matches a head concept it equals, or a vesicle head
 it is narrower than (the gold's bare ``exosomes`` in an MSC-exosome article is the extractor's resolved
 ``msc-exosome``). A minted term, or any prediction when the wording names no concept, matches by word
-overlap: at least half of its content words (compared on their first four letters) occur in the wording.
+overlap: at least half of its content words (compared on their first four letters) occur in the wording. A
+minted term narrower than a scheme concept (``low immunogenicity``, broader ``immunogenicity``) matches a
+wording whose head concept is (within) that concept and whose degree words, if any, state its level.
 
 Only the article's own title and abstract are scored (the gold annotates nothing else): reference and
 citing-article titles are left out of precision. Precision over all predictions counts a match with any
@@ -33,6 +35,7 @@ from typing import Any
 
 from exokg.claims.concepts import VESICLE_CATEGORY, ConceptScheme
 from exokg.claims.extract import extract
+from exokg.claims.lexicon import DEGREE_LEVEL
 from exokg.claims.recognise import Mention, recognise
 from exokg.claims.tokens import tokenize, word_set
 from exokg.errors import InputError
@@ -268,6 +271,16 @@ class _Namer:
 
     def same(self, ref: ConceptRef, wording: str) -> bool:
         heads = self.heads(wording)
+        if not ref.curated and ref.broader and ref.broader in self.scheme:
+            # "low immunogenicity" (narrower than immunogenicity) names "lower immunogenicity than MSCs", not
+            # "high immunogenicity"
+            stated = {DEGREE_LEVEL[w] for w in re.findall(r"[a-z]+", wording.lower()) if w in DEGREE_LEVEL}
+            level = DEGREE_LEVEL.get(ref.label.split()[0])
+            if stated and level not in stated:
+                return False
+            if heads:
+                return any(self.scheme.is_within(head, ref.broader) for head in heads)
+            return bool(_stems(self.scheme.label(ref.broader)) & _stems(wording))
         if ref.curated and heads:
             for head in heads:
                 if head == ref.key:

@@ -10,11 +10,12 @@ citing-article titles) and offset, so the same article always gives the same tup
 
 from __future__ import annotations
 
+from exokg.claims.abbreviations import find_abbreviations
 from exokg.claims.clauses import Parse
 from exokg.claims.concepts import ConceptScheme
 from exokg.claims.frames import Claim, ClaimBuilder
 from exokg.claims.hedging import HedgeCue, hedge_cues, hypothesis_spans, most_tentative
-from exokg.claims.recognise import find_abbreviations, recognise
+from exokg.claims.recognise import recognise
 from exokg.claims.resolution import Document
 from exokg.claims.sentences import Field, Sentence, fields_of, sentences_of
 from exokg.claims.tokens import CueText, Token, tokenize
@@ -35,7 +36,7 @@ def extract(article: Article, scheme: ConceptScheme) -> tuple[Assertion, ...]:
         tokenized = [tokenize(s.text, s.start) for s in sentences]
         doc = Document(scheme)
         for tokens in tokenized:  # abbreviations first: "(MSCs)" defines MSCs for the whole document
-            for abbreviation in find_abbreviations(tokens, recognise(tokens, scheme, doc.abbreviations)):
+            for abbreviation in find_abbreviations(tokens, recognise(tokens, scheme, doc.abbreviations), scheme):
                 if all(a.words != abbreviation.words for a in doc.abbreviations):
                     doc.abbreviations.append(abbreviation)
         inside = hypothesis_spans([CueText(t).text for t in tokenized])

@@ -5,7 +5,9 @@ treats it (``attenuate periodontitis``), on anything else decreases it; a ``bene
 ``restore``) on a disease treats it; an ``induce`` verb on a disease or an adverse property causes it;
 ``lead to`` / ``result in`` with a comparative (``more stable functionality``) increases or decreases;
 ``therapy of X`` / ``a promising strategy for X`` is about X (treats). A property (``low immunogenicity``)
-after ``have``/``show``/``is`` is has_property, with its degree; ``is a``/``serve as`` need a curated class.
+after ``have``/``show``/``is`` is has_property; with a degree word its object is a minted term narrower than
+the property (``low immunogenicity``, broader ``immunogenicity``). ``is a``/``serve as`` need a curated class.
+Containment reads its direction from the concepts when the syntax leaves it open (``X is enriched in Y``).
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ from dataclasses import dataclass
 
 from exokg.claims.clauses import Parse
 from exokg.claims.concepts import VESICLE_CATEGORY, Parts
+from exokg.claims.containment import HOLDERS, kind_of, points_inward
 from exokg.claims.cues import RelationCue
 from exokg.claims.hedging import HedgeCue
 from exokg.claims.lexicon import AGENT_NOUNS, DOWN_WORDS, LOSS_OF_FUNCTION, UP_WORDS
-from exokg.claims.phrases import Item, items
+from exokg.claims.phrases import Item, graded, items
 from exokg.claims.qualifiers import comparator, designs
 from exokg.claims.recognise import Mention, span_text
 from exokg.claims.resolution import Document, Resolved, remember, resolve, sentence_source
@@ -124,6 +127,8 @@ class ClaimBuilder:
         parse = self.parse
         out: list[Claim] = []
         for mention, item in parse.appositions:
+            if mention.first in parse.questioned:
+                continue
             out.extend(self._apposition(mention, item))
         for k, cue in enumerate(parse.cues):
             owner = parse.participle_of(k)
@@ -195,6 +200,8 @@ class ClaimBuilder:
                 for item in items(self.parse.slot, *left):
                     out.extend(self._claims(cue, agent, item, negated=negated))
             return out
+        if cue.frame in ("contained", "locative"):
+            return self._containment(k, cue, left, right)
         subjects = self._subjects(k)
         if not subjects:
             return []
@@ -209,6 +216,20 @@ class ClaimBuilder:
         if cue.frame == "advantage":
             return self._advantage(cue, subjects, objects)
         return [c for subject in subjects for item in objects for c in self._claims(cue, subject, item)]
+
+    def _containment(self, k: int, cue: RelationCue, left: tuple[int, int], right: tuple[int, int]) -> list[Claim]:
+        """``X is packaged into Y``, ``X was enriched in Y``: Y contains X; ``Y is enriched in X``: Y contains X."""
+        slot = self.parse.slot
+        own = self._subjects(k)  # a verb joined to this one shares the grammatical subject: "X was ... and mediated"
+        hosts = self._refs(items(slot, *right, subject=True))
+        inward = points_inward(cue.frame, self.tokens[cue.verb].lower, {kind_of(self.scheme, s) for s in own},
+                               {kind_of(self.scheme, h) for h in hosts})
+        if inward is None:
+            return []
+        if not inward:
+            return [c for subject in own for item in items(slot, *right) for c in self._claims(cue, subject, item)]
+        return [c for host in hosts if kind_of(self.scheme, host) in HOLDERS or not host.ref.curated
+                for item in items(slot, *left) for c in self._claims(cue, host, item)]
 
     def _agents(self, span: tuple[int, int]) -> list[tuple[bool, list[Item]]]:
         """The words after an inverse cue: ``not through A but through B`` gives (True, A), (False, B)."""
@@ -288,7 +309,8 @@ class ClaimBuilder:
         parse, tokens = self.parse, self.tokens
         for i, token in enumerate(tokens):
             word = token.lower
-            if i in parse.hidden or word not in ("with", "without", "free", "devoid", "lacking"):
+            if i in parse.hidden or i in parse.questioned or word not in ("with", "without", "free", "devoid",
+                                                                          "lacking"):
                 continue
             end = next((j for j in range(i + 1, len(tokens)) if tokens[j].text in (",", ";", ".", ":")
                         or any(c.first == j for c in parse.cues)), len(tokens))
@@ -330,6 +352,9 @@ class ClaimBuilder:
             return []
         head_key = obj.key if obj.curated else ""
         category = scheme.category(head_key) if head_key else ""
+        if relation == "contains" and kind_of(scheme, subject) == "cargo" \
+                and (category == VESICLE_CATEGORY or (item.mention is not None and item.mention.parts is not None)):
+            return []  # cargo never contains a vesicle: the sentence was read the wrong way round
         treatment = head_key in _TREATMENT_HEADS or (not obj.curated and item.head_word in _STRATEGY_WORDS)
         if item.complement and treatment and relation in ("mediates", "increases", "is_a", "treats"):
             out = []  # "therapy of X", "a promising strategy for X": the claim is about X
@@ -349,8 +374,10 @@ class ClaimBuilder:
             against = comparator(self.compared, subject.parts, scheme)
         if against:
             extra.append(("comparator", against))
-        degree = item.degree or next((t.text for t in self.tokens[cue.first:cue.last]
-                                      if t.lower in UP_WORDS | DOWN_WORDS and t.index != cue.verb), None)
+        in_cue = next((t for t in self.tokens[cue.first:cue.last] if t.lower in UP_WORDS | DOWN_WORDS
+                       and t.index != cue.verb), None)
+        degree = item.degree or (in_cue.text if in_cue else None)
+        degree_at = item.degree_at if item.degree else (in_cue.index if in_cue else None)
         if degree:
             extra.append(("degree", degree.lower()))
         if item.of_mention is not None and item.of_mention.key:
@@ -360,9 +387,17 @@ class ClaimBuilder:
         refined = refine(relation, cue, self.tokens[cue.verb].lower, item, obj, category, frozenset(scheme.top))
         if refined is None:
             return []
+        if refined == "has_property" and category == "property" and degree:
+            obj = self._graded(obj, degree, degree_at, item)
         made = self._make(cue, subject._replace(qualifiers=subject.qualifiers + tuple(extra)), refined, obj,
                           negated=negated != item.negated, item=item)
         return [made] if made else []
+
+    def _graded(self, obj: ConceptRef, degree: str, at: int | None, item: Item) -> ConceptRef:
+        end = item.mention.last if item.mention is not None else None
+        text = span_text(self.tokens, at, end) if at is not None and end is not None and at < end \
+            else f"{degree} {obj.text}"
+        return graded(obj, degree, text)
 
     def _make(self, cue: RelationCue, subject: Resolved, relation: str, obj: ConceptRef, *, negated: bool,
               item: Item) -> Claim | None:

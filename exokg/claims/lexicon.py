@@ -2,8 +2,9 @@
 
 Each list is a decision about English in abstracts of this field, kept in one place so it can be reviewed:
 what a phrase drops (``QUANTIFIERS``), what it keeps aside as a degree (``UP_WORDS``, ``DOWN_WORDS``,
-``DEGREE_WORDS``), what it looks through (``TRANSPARENT``: ``levels of IL-6`` is IL-6), what marks a class word
-that an enumeration replaces (``UMBRELLA``), and where a noun phrase ends (``STOP``, ``VERB_LIKE``).
+``DEGREE_WORDS``) and which level a degree word states (``DEGREE_LEVEL``: ``lower`` is low), what it looks
+through (``TRANSPARENT``: ``levels of IL-6`` is IL-6), what marks a class word that an enumeration replaces
+(``UMBRELLA``), and where a noun phrase ends (``STOP``, ``VERB_LIKE``; a ``FINITE`` verb never belongs to one).
 """
 
 from __future__ import annotations
@@ -83,6 +84,16 @@ VERB_LIKE = word_set("""
     supports supported underscore underscores involve involves target targets targeted include includes included
     represent represents constitute constitutes
 """)
+FINITE = word_set("""
+    is are was were am be been being has have had does did do may might can could will would shall should must
+    remain remains remained seem seems seemed appear appears appeared become becomes became
+""")
+DEGREE_LEVEL = {
+    **dict.fromkeys(["low", "lower", "lowest", "reduced", "decreased", "less", "least", "minimal", "poor", "poorer",
+                     "limited", "weak", "weaker", "negligible", "diminished", "attenuated"], "low"),
+    **dict.fromkeys(["high", "higher", "highest", "increased", "greater", "enhanced", "strong", "stronger", "good",
+                     "better", "excellent", "elevated", "superior", "augmented", "more"], "high"),
+}
 POSTFIX_TRANSPARENT = word_set("""
     level levels expression concentration concentrations secretion production release activity content amount
     amounts abundance signalling signaling pathway

@@ -21,9 +21,11 @@ from exokg.claims.lexicon import (
     ADVERB_TAIL,
     AGENT_NOUNS,
     COMPARATOR_STARTS,
+    DEGREE_LEVEL,
     DEGREE_WORDS,
     DOWN_WORDS,
     ENUMERATORS,
+    FINITE,
     GENERIC,
     GREEK,
     LOSS_OF_FUNCTION,
@@ -55,6 +57,7 @@ class Item:
     minted: ConceptRef | None = None
     negated: bool = False
     degree: str | None = None  # the comparative or degree word as written ("lower", "more", "poor")
+    degree_at: int | None = None  # its token index
     direction: str | None = None  # "up" / "down" from a comparative
     complement: list[Item] = field(default_factory=list)  # "therapy of X", "mediators of X"
     of_mention: Mention | None = None  # "therapeutic effects of MSCs": the MSCs
@@ -132,8 +135,8 @@ def items(slot: Slot, first: int, last: int, *, subject: bool = False) -> list[I
                     or nxt in ("which", "who", "whereas", "while", "but", "thereby", "thus", "suggesting"):
                 break
             continue
-        if word in ("but", "whereas", "while", ".", "!", "?", ":"):
-            break
+        if word in ("but", "whereas", "while", ".", "!", "?", ":") or (word in FINITE and k > 0):
+            break  # a finite verb ends the noun phrase: "their effects remains unclear"
         participle = word.endswith("ed") and i + 1 < len(slot.tokens) \
             and slot.tokens[i + 1].lower in ("by", "to", "in", "with")
         if not current and k > 0 and (word in STOP or word in VERB_LIKE or participle):
@@ -213,8 +216,9 @@ def phrase(slot: Slot, idx: list[int], *, subject: bool = False) -> Item | None:
             item.negated = True
         elif word in UP_WORDS or word in DOWN_WORDS:
             item.degree, item.direction = tokens[idx[pos]].text, "up" if word in UP_WORDS else "down"
+            item.degree_at = idx[pos]
         elif word in DEGREE_WORDS and pos + 1 < len(idx) and idx[pos + 1] in slot.by_token:
-            item.degree = tokens[idx[pos]].text
+            item.degree, item.degree_at = tokens[idx[pos]].text, idx[pos]
         elif word in ("of", "from", "in", "for", "to") and item.negated:
             pass  # "lack of", "free from", "absence of"
         elif not (word in QUANTIFIERS or (word.endswith("ly") and len(word) > 4)):
@@ -276,7 +280,8 @@ def phrase(slot: Slot, idx: list[int], *, subject: bool = False) -> Item | None:
         inner = phrase(slot, rest, subject=subject)
         if inner is not None:
             inner.negated = inner.negated or item.negated
-            inner.degree = inner.degree or item.degree
+            if inner.degree is None:
+                inner.degree, inner.degree_at = item.degree, item.degree_at
             inner.direction = inner.direction or item.direction
             inner.comparator = inner.comparator or item.comparator
             inner.comparator_words = inner.comparator_words or item.comparator_words
@@ -316,6 +321,7 @@ def _first_mention(slot: Slot, idx: list[int]) -> Mention | None:
 
 
 _SLUG = re.compile(r"[^a-z0-9]+")
+_NOT_IN_TERMS = word_set("we they it this these which that there here")
 
 
 def mint(tokens: list[Token], idx: list[int]) -> ConceptRef | None:
@@ -332,14 +338,26 @@ def mint(tokens: list[Token], idx: list[int]) -> ConceptRef | None:
     return ConceptRef(key=key, label=label, text=text, curated=False) if key else None
 
 
+def graded(obj: ConceptRef, degree: str, text: str) -> ConceptRef:
+    """``low immunogenicity``: a property with a degree word (``lower``, ``minimal``, ``high``) is a term of its own,
+    narrower than the property, so ``high`` and ``low immunogenicity`` are different claims; ``text`` is the words
+    as written. A word of no known level leaves the property as it is."""
+    level = DEGREE_LEVEL.get(degree.lower())
+    if level is None:
+        return obj
+    label = f"{level} {obj.label}"
+    return ConceptRef(_SLUG.sub("-", label.lower()).strip("-"), label, text, curated=False, broader=obj.key)
+
+
 def mintable(words: list[Token]) -> bool:
-    """A real noun phrase: 1-6 words with letters, no pronoun, no verb form at its head, not a bare generic noun."""
+    """A real noun phrase: 1-6 words with letters, no pronoun, no finite verb, no verb form at its head, not a bare
+    generic noun."""
     if not words or len(words) > 6 or not all(t.is_word for t in words):
         return False
     lowered = [t.lower for t in words]
     if lowered[0].isdigit() or (lowered[-1] in GENERIC and len(words) == 1) or lowered[-1] in QUANTIFIERS:
         return False
-    if any(w in ("we", "they", "it", "this", "these", "which", "that", "there", "here") for w in lowered):
+    if any(w in _NOT_IN_TERMS or w in FINITE for w in lowered):
         return False
     if lowered[-1].endswith(("ly",)) or lowered[-1] in STOP or lowered[-1] in ("of", "and", "or", "the", "a"):
         return False
