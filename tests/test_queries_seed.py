@@ -78,3 +78,50 @@ def test_references_without_doi(store: Store, queries: dict[str, object]) -> Non
         (MENDT_2019, 1), (MENDT_2019, 3), (MENDT_2019, 4), (MENDT_2019, 5)]
     assert all(work.startswith(W + "ref-") for _a, _p, work, _t in found)
     assert found[0][3].startswith("Galipeau J, Sensebe L. Mesenchymal stromal cells: clinical challenges")
+
+
+C = "https://w3id.org/exokg/claim/"
+EXO_MEDIATES = C + "msc-exosome.mediates.therapeutic-effect"
+
+
+def test_claims_by_support(store: Store, queries: dict[str, object]) -> None:
+    found = rows(store, queries, "claims-by-support")
+    # Two claims are stated by two works each: the same proposition from different abstracts is one claim.
+    assert found[:2] == [
+        (EXO_MEDIATES, "mesenchymal stem cell-derived exosome mediates therapeutic effect", 2, 1, False),
+        (C + "paracrine-signalling.mediates.therapeutic-effect", "paracrine signalling mediates therapeutic effect",
+         2, 1, False),
+    ]
+    assert all(works == 1 for _c, _s, works, _f, _x in found[2:])
+    assert (C + "msc-exosome.contains.mirna", "mesenchymal stem cell-derived exosome contains microRNA", 1, 1,
+            False) in found
+
+
+def test_contested_claims(store: Store, queries: dict[str, object]) -> None:
+    # No seed article states the opposite of another's claim.
+    assert rows(store, queries, "contested-claims") == []
+
+
+def test_hedged_only_claims(store: Store, queries: dict[str, object]) -> None:
+    found = {claim: (works, firmest) for claim, _s, works, firmest in rows(store, queries, "hedged-only-claims")}
+    assert found[C + "msc-exosome.has_property.tumour-formation.not"] == (1, 2)  # "might represent": possible
+    assert found[C + "msc-exosome.treats.liver-injury"] == (1, 1)  # "are thought to": probable
+    assert found[C + "msc-exosome.increases.homeostasis"] == (1, 3)  # "We propose": hypothesised
+    assert C + "msc-exosome.contains.mirna" not in found
+
+
+def test_claims_about_a_concept(store: Store, queries: dict[str, object]) -> None:
+    found = rows(store, queries, "claims-about-concept")
+    assert found[0] == (EXO_MEDIATES, "mesenchymal stem cell-derived exosome mediates therapeutic effect", "subject",
+                        2, False)
+    assert {role for _c, _s, role, _n, _x in found} == {"subject"}
+    mi = rows(store, queries, "claims-about-concept", concept="https://w3id.org/exokg/concept/myocardial-infarction")
+    assert [(claim, role) for claim, _s, role, _n, _x in mi] == [
+        (C + "msc.treats.myocardial-infarction", "object"), (C + "msc-exosome.treats.myocardial-infarction", "object")]
+
+
+def test_claim_evidence(store: Store, queries: dict[str, object]) -> None:
+    found = rows(store, queries, "claim-evidence")
+    assert [(work, section, hedge) for work, _t, section, hedge, _e, _s, _n in found] == [
+        (PARADIGM_2019, "abstract", "asserted"), (LAI_2015, "abstract", "hypothesised")]
+    assert found[0][4].startswith("Their therapeutic effects are largely mediated by paracrine factors")
