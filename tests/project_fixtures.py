@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PROJECT_PARTS = ("exokg.toml", "corpus", "ontology", "shapes", "queries", "site")
+PROJECT_PARTS = ("exokg.toml", "curation.yaml", "corpus", "ontology", "shapes", "queries", "site")
 
 
 def copy_project(target: Path) -> Path:

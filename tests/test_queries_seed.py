@@ -125,3 +125,18 @@ def test_claim_evidence(store: Store, queries: dict[str, object]) -> None:
     assert [(work, section, hedge) for work, _t, section, hedge, _e, _s, _n in found] == [
         (PARADIGM_2019, "abstract", "asserted"), (LAI_2015, "abstract", "hypothesised")]
     assert found[0][4].startswith("Their therapeutic effects are largely mediated by paracrine factors")
+
+
+def test_curated_claims_are_published_with_their_provenance(store: Store) -> None:
+    found = store.query("""
+        PREFIX exo: <https://w3id.org/exokg/ontology/>
+        PREFIX prov: <http://www.w3.org/ns/prov#>
+        SELECT ?claim ?source WHERE {
+          ?a exo:extractionMethod "curated" ; exo:asserts ?claim ; prov:wasDerivedFrom ?source .
+        } ORDER BY ?claim ?source""")
+    assert [(row["claim"].value, row["source"].value) for row in found] == [
+        (C + "msc.has_property.immunomodulation", "https://w3id.org/exokg/source/004_c660c23f5c855c09.txt"),
+        (C + "msc.has_property.immunomodulation", "https://w3id.org/exokg/source/curation.yaml"),
+        (C + "msc.has_property.regeneration", "https://w3id.org/exokg/source/004_c660c23f5c855c09.txt"),
+        (C + "msc.has_property.regeneration", "https://w3id.org/exokg/source/curation.yaml"),
+    ]
