@@ -29,6 +29,31 @@ class AbstractSection:
 
 
 @dataclass(frozen=True)
+class MeshQualifier:
+    name: str
+    ui: str | None = None
+    major: bool = False
+
+
+@dataclass(frozen=True)
+class MeshHeading:
+    """A MeSH heading of a PubMed record: the descriptor, its unique ID (``D059630``) and qualifiers."""
+
+    descriptor: str
+    ui: str | None = None
+    major: bool = False
+    qualifiers: tuple[MeshQualifier, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "descriptor": self.descriptor,
+            "ui": self.ui,
+            "major": self.major,
+            "qualifiers": [{"name": q.name, "ui": q.ui, "major": q.major} for q in self.qualifiers],
+        }
+
+
+@dataclass(frozen=True)
 class Reference:
     """A work as one entry of a reference list or a citing-articles list shows it."""
 
@@ -81,6 +106,8 @@ class Article:
     doi: str | None = None
     pmcid: str | None = None
     journal: str | None = None
+    journal_abbreviation: str | None = None
+    issn: str | None = None
     publisher: str | None = None
     year: int | None = None
     publication_date: str | None = None
@@ -98,6 +125,7 @@ class Article:
     references: tuple[Reference, ...] = ()
     cited_by: tuple[Reference, ...] = ()
     citation_count: int | None = None
+    mesh: tuple[MeshHeading, ...] = ()
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
     def to_json(self) -> dict[str, Any]:
@@ -110,6 +138,8 @@ class Article:
             "pmcid": self.pmcid,
             "title": self.title,
             "journal": self.journal,
+            "journal_abbreviation": self.journal_abbreviation,
+            "issn": self.issn,
             "publisher": self.publisher,
             "year": self.year,
             "publication_date": self.publication_date,
@@ -125,6 +155,7 @@ class Article:
             "abstract": self.abstract,
             "abstract_sections": [{"label": s.label, "text": s.text} for s in self.abstract_sections],
             "citation_count": self.citation_count,
+            "mesh": [m.to_json() for m in self.mesh],
             "references": [r.to_json() for r in self.references],
             "cited_by": [r.to_json() for r in self.cited_by],
             "warnings": list(self.warnings),
