@@ -22,13 +22,12 @@ from exokg.curation import apply_curation, load_curation
 from exokg.errors import ConfigError, ExokgError
 from exokg.graph.claims import StatedClaim, map_claims
 from exokg.graph.iris import Iris
-from exokg.graph.mapping import DatasetInfo, map_bibliography, triple_order
+from exokg.graph.mapping import DatasetInfo, lexical, map_bibliography, triple_order
 from exokg.graph.namespaces import CONCEPT_IRI
 from exokg.graph.store import memory_store, open_store, read_turtle_files, read_turtle_folder, write_store
 from exokg.model import Corpus, Source
 from exokg.publish.plan import SitePlan, plan_site
 from exokg.publish.render import make_renderer, read_assets, render_with
-from exokg.publish.view import lexical
 from exokg.publish.write import write_site
 from exokg.sources import read_corpus
 from exokg.validate import ValidationReport, load_shapes, validate

@@ -94,6 +94,12 @@ def map_bibliography(bib: Bibliography, info: DatasetInfo) -> list[Triple]:
     return sorted(set(out.items), key=triple_order)
 
 
+def lexical(term: object) -> str:
+    """The IRI, blank node id or literal text of a term (an RDF-star triple as its N-Triples form)."""
+    value = getattr(term, "value", None)
+    return value if isinstance(value, str) else str(term)
+
+
 def triple_order(t: Triple) -> tuple[str, int, str, str]:
     # rdf:type first within a subject keeps Turtle readable; the rest is plain lexical order.
     p = t.predicate.value

@@ -17,9 +17,10 @@ from pyoxigraph import Triple
 
 from exokg.graph import store
 from exokg.graph.iris import Iris, doi_iri, pmc_iri, pubmed_iri
+from exokg.graph.mapping import lexical
 from exokg.graph.namespaces import BIRO, C4O, CITO, EXO, FABIO, FRBR, PRISM, SCHEMA
 from exokg.publish.claims import claim_context, concept_context, work_claims
-from exokg.publish.view import GraphView, Value, compact, lexical
+from exokg.publish.view import GraphView, Value, compact
 
 DCTERMS = "http://purl.org/dc/terms/"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from exokg.graph.mapping import triple_order
+from exokg.graph.mapping import lexical, triple_order
 from exokg.graph.namespaces import PREFIXES
 
 _LABEL_PREDICATES = (
@@ -102,12 +102,6 @@ class GraphView:
                     added.add(o.value)
                     extra.append(Triple(o, NamedNode(RDFS_LABEL), Literal(label)))
         return sorted([*own, *extra], key=triple_order)
-
-
-def lexical(term: object) -> str:
-    """The IRI, blank node id or literal text of a term (an RDF-star triple as its N-Triples form)."""
-    value = getattr(term, "value", None)
-    return value if isinstance(value, str) else str(term)
 
 
 def compact(iri: str) -> str:
