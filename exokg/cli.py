@@ -21,7 +21,7 @@ from exokg.model import Assertion
 from exokg.pipeline import CONCEPTS_FILE, query_store, read_graph
 from exokg.pipeline import build as run_build
 from exokg.query import format_result, load_queries, load_query, run
-from exokg.sources import read_page
+from exokg.sources import read_records
 from exokg.validate import load_shapes, validate
 
 EXIT_CODES = """\b
@@ -83,12 +83,15 @@ def _config(project: Path | None, **overrides: Any) -> Config:
 @click.option("--project", type=click.Path(file_okay=False, path_type=Path),
               help="Project whose concept scheme recognises claims (default: the current directory).")
 def parse(pages: tuple[Path, ...], as_json: bool, project: Path | None) -> None:
-    """Parse saved article pages and print what was understood, claims included."""
+    """Parse saved article pages and saved PubMed XML (efetch) files; print what was understood, claims included.
+
+    An efetch file gives one record per PubmedArticle in it.
+    """
     scheme = _scheme(_config(project))
     records, failed = [], 0
     for page in pages:
         try:
-            article = read_page(page)
+            articles = read_records(page)
         except UnreadablePage as exc:
             log.error(str(exc))
             failed += 1
@@ -97,11 +100,12 @@ def parse(pages: tuple[Path, ...], as_json: bool, project: Path | None) -> None:
             log.error("%s: cannot read the file: %s", page, exc.strerror or exc)
             failed += 1
             continue
-        for warning in article.warnings:
-            log.warning("%s: %s", page.name, warning)
-        record = article.to_json()
-        record["claims"] = [_claim_json(a) for a in extract(article, scheme)] if scheme is not None else []
-        records.append(record)
+        for article in articles:
+            for warning in article.warnings:
+                log.warning("%s: %s", page.name, warning)
+            record = article.to_json()
+            record["claims"] = [_claim_json(a) for a in extract(article, scheme)] if scheme is not None else []
+            records.append(record)
     if as_json:
         click.echo(json.dumps(records, ensure_ascii=False, indent=2))
     else:

@@ -174,3 +174,13 @@ def test_a_project_without_a_concept_scheme_builds_without_claims(project: Path)
     assert "no concept scheme, so no claims are extracted" in err
     assert "0 claim assertions" in err
     assert not (project / "_site" / "claim").exists()
+
+
+def test_parse_reads_every_record_of_an_efetch_file() -> None:
+    code, out, _ = invoke("parse", "--json", str(ROOT / "tests" / "data" / "api" / "ncbi" / "biopython_pubmed2.xml"))
+    assert code == 0
+    records = json.loads(out)
+    assert [r["pmid"] for r in records] == ["11748933", "11700088"]
+    assert all(r["layout"] == "pubmed-xml" for r in records)
+    # The first record is MEDLINE-indexed; the second is PubMed-not-MEDLINE and has no MeSH headings.
+    assert [len(r["mesh"]) for r in records] == [11, 0]

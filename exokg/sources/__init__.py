@@ -1,8 +1,10 @@
 """Saved article pages in, :class:`~exokg.model.Article` records out.
 
-``read_page`` reads one file, ``read_corpus`` many (collecting the unreadable ones as failures),
-``parse_text`` parses text already in memory. Layouts are tried in registration order — saved HTML,
-PubMed, article-listing sites — and the generic layout takes the rest, with a warning.
+``read_page`` reads one saved page, ``read_records`` one file of any kind (a page, or a saved efetch
+``PubmedArticleSet`` XML file with one record per article), ``read_corpus`` many (collecting the
+unreadable ones as failures), ``parse_text`` parses text already in memory. Layouts are tried in
+registration order — saved HTML, PubMed, article-listing sites — and the generic layout takes the
+rest, with a warning.
 A third-party layout is one class with ``name``, ``detect`` and ``parse``, registered with
 :func:`register_layout` exactly as the built-ins are below.
 """
@@ -13,7 +15,7 @@ from exokg.sources.generic import GenericLayout
 from exokg.sources.html_meta import HtmlPageLayout
 from exokg.sources.listing import ListingLayout
 from exokg.sources.pubmed import PubMedLayout
-from exokg.sources.reading import decode_page, parse_text, read_corpus, read_page
+from exokg.sources.reading import decode_page, parse_text, read_corpus, read_page, read_records
 from exokg.sources.references import parse_reference
 from exokg.sources.registry import DEFAULT_REGISTRY, Layout, LayoutRegistry, layouts, register_layout
 
@@ -35,5 +37,6 @@ __all__ = [
     "parse_text",
     "read_corpus",
     "read_page",
+    "read_records",
     "register_layout",
 ]

@@ -1,8 +1,10 @@
 """From saved files to articles: decode, refuse what is not a page, parse, gather failures.
 
-A file is refused (:class:`UnreadablePage`) when it cannot be read at all: missing, empty or blank,
-binary, not decodable, or no article in it (no title, no abstract and no identifier). Anything
-less is a warning on the article, never a refusal: a truncated page is still worth its fields.
+A file is a saved page (one article) or a saved efetch ``PubmedArticleSet`` XML file (one article per
+``PubmedArticle``; :mod:`exokg.sources.pubmed_xml`). A file is refused (:class:`UnreadablePage`) when
+it cannot be read at all: missing, empty or blank, binary, not decodable, XML that is not well-formed,
+or no article in it (no title, no abstract and no identifier). Anything less is a warning on the
+article, never a refusal: a truncated page is still worth its fields.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 from exokg.errors import UnreadablePage
 from exokg.model import Article, Corpus, InputFailure, Source
 from exokg.sources.normalise import control_ratio, normalise_text
+from exokg.sources.pubmed_xml import is_pubmed_xml, parse_pubmed_xml
 from exokg.sources.registry import DEFAULT_REGISTRY, LayoutRegistry
 
 _MAX_CONTROL_RATIO = 0.01
@@ -70,23 +73,41 @@ def parse_text(text: str, source: Source, registry: LayoutRegistry | None = None
 
 
 def read_page(path: Path, name: str | None = None, registry: LayoutRegistry | None = None) -> Article:
-    """Read one saved page. ``name`` (default: the file name) names the source in the record."""
+    """Read one saved page. ``name`` (default: the file name) names the source in the record.
+
+    An efetch ``PubmedArticleSet`` file of one record is read as that record; one of several is
+    refused, as it is not one article (:func:`read_records` reads them all).
+    """
+    records = read_records(path, name, registry)
+    if len(records) > 1:
+        label = name if name is not None else path.name
+        raise UnreadablePage(label, f"an efetch file of {len(records)} PubmedArticle records, not one article page")
+    return records[0]
+
+
+def read_records(path: Path, name: str | None = None, registry: LayoutRegistry | None = None) -> tuple[Article, ...]:
+    """Every article of one file: each record of an efetch ``PubmedArticleSet``, else the page's one.
+
+    The records of one file share its :class:`Source`. ``name`` is as for :func:`read_page`.
+    """
     label = name if name is not None else path.name
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise UnreadablePage(label, f"cannot read the file: {exc.strerror or exc}") from exc
     source = Source(name=label, sha256=hashlib.sha256(raw).hexdigest())
-    return parse_text(decode_page(raw, label), source, registry)
+    if is_pubmed_xml(raw):
+        return parse_pubmed_xml(raw, source)
+    return (parse_text(decode_page(raw, label), source, registry),)
 
 
 def read_corpus(paths: Iterable[Path], registry: LayoutRegistry | None = None) -> Corpus:
-    """Read every page (sorted by name); pages that cannot be read become failures, not errors."""
+    """Read every file (sorted by name) into its articles; unreadable files become failures, not errors."""
     articles: list[Article] = []
     failures: list[InputFailure] = []
     for path in sorted(paths, key=lambda p: (p.name, str(p))):
         try:
-            articles.append(read_page(path, registry=registry))
+            articles.extend(read_records(path, registry=registry))
         except UnreadablePage as exc:
             failures.append(InputFailure(source=exc.source, reason=exc.reason))
     return Corpus(articles=tuple(articles), failures=tuple(failures))
