@@ -17,8 +17,7 @@ import re
 from dataclasses import dataclass, replace
 
 from exokg.model import AbstractSection, Article, Author, Reference, Source
-from exokg.sources.citation_details import iso_to_citation_date
-from exokg.sources.europepmc import (
+from exokg.sources.api_json import (
     JsonObject,
     abstract_from_parts,
     citation_text,
@@ -28,6 +27,7 @@ from exokg.sources.europepmc import (
     unique,
     year_of,
 )
+from exokg.sources.citation_details import iso_to_citation_date
 from exokg.sources.identifiers import clean_doi
 from exokg.sources.labels import Kind, heading_key, heading_kind
 from exokg.sources.normalise import normalise_range, squash
