@@ -17,6 +17,7 @@ from pathlib import Path
 
 from exokg.errors import UnreadablePage
 from exokg.model import Article, Corpus, InputFailure, Source
+from exokg.sources.api_records import is_api_json, parse_api_json
 from exokg.sources.normalise import control_ratio, normalise_text
 from exokg.sources.pubmed_xml import is_pubmed_xml, parse_pubmed_xml
 from exokg.sources.registry import DEFAULT_REGISTRY, LayoutRegistry
@@ -86,7 +87,8 @@ def read_page(path: Path, name: str | None = None, registry: LayoutRegistry | No
 
 
 def read_records(path: Path, name: str | None = None, registry: LayoutRegistry | None = None) -> tuple[Article, ...]:
-    """Every article of one file: each record of an efetch ``PubmedArticleSet``, else the page's one.
+    """Every article of one file: each record of an efetch ``PubmedArticleSet`` or of a saved Europe PMC or
+    Crossref JSON response, else the page's one.
 
     The records of one file share its :class:`Source`. ``name`` is as for :func:`read_page`.
     """
@@ -98,6 +100,8 @@ def read_records(path: Path, name: str | None = None, registry: LayoutRegistry |
     source = Source(name=label, sha256=hashlib.sha256(raw).hexdigest())
     if is_pubmed_xml(raw):
         return parse_pubmed_xml(raw, source)
+    if is_api_json(raw):
+        return parse_api_json(raw, source)
     return (parse_text(decode_page(raw, label), source, registry),)
 
 
