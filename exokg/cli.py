@@ -15,6 +15,7 @@ from exokg.claims import ConceptScheme, extract, load_scheme
 from exokg.claims.evaluate import evaluate as evaluate_claims
 from exokg.config import Config, load_config
 from exokg.errors import ConfigError, ExokgError, InputError, QueryError, UnreadablePage
+from exokg.fetch import Fetcher, FetchReport, read_ids
 from exokg.graph import store as rdf
 from exokg.graph.iris import concept_iri
 from exokg.model import Assertion
@@ -22,6 +23,8 @@ from exokg.pipeline import CONCEPTS_FILE, query_store, read_graph
 from exokg.pipeline import build as run_build
 from exokg.query import format_result, load_queries, load_query, run
 from exokg.sources import read_records
+from exokg.sources.http import HttpClient
+from exokg.sources.http import services as http_services
 from exokg.validate import load_shapes, validate
 
 EXIT_CODES = """\b
@@ -70,7 +73,7 @@ def cli(ctx: click.Context, quiet: bool, verbose: bool) -> None:
     log.handlers[:] = [handler]
     log.propagate = False
     log.setLevel(logging.ERROR if quiet else logging.DEBUG if verbose else logging.INFO)
-    ctx.obj = {"verbose": verbose}
+    ctx.obj = {"verbose": verbose, "quiet": quiet}
 
 
 def _config(project: Path | None, **overrides: Any) -> Config:
@@ -246,6 +249,77 @@ def export(project: Path | None, fmt: str) -> None:
     sys.stdout.buffer.flush()
     if graph.corpus.failures:
         sys.exit(InputError.exit_code)
+
+
+def _fetcher_for(config: Config, *, offline: bool, refresh: bool, quiet: bool) -> tuple[HttpClient, Fetcher]:
+    client = HttpClient(config.http_cache_dir, contact=config.contact, ncbi_api_key=config.ncbi_api_key,
+                        offline=offline, refresh=refresh)
+    progress = (lambda line: None) if quiet else (lambda line: click.echo(f"exokg: {line}", err=True))
+    fetcher = Fetcher(client, http_services(config.sources), config.corpus_dir, refresh=refresh, progress=progress)
+    return client, fetcher
+
+
+def _fetch_summary(client: HttpClient, report: FetchReport) -> None:
+    for name, reason in report.failed:
+        log.error("%s: %s", name, reason)
+    for name in report.not_found:
+        log.warning("%s: not found", name)
+    log.info("%d saved, %d already in the corpus, %d not found, %d failed; requests: %s",
+             len(report.saved), len(report.skipped), len(report.not_found), len(report.failed), client.summary)
+    if not report.ok:
+        sys.exit(InputError.exit_code)
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.argument("ids", nargs=-1, required=True, metavar="ID...")
+@click.option("--project", type=click.Path(file_okay=False, path_type=Path),
+              help="Project whose corpus receives the records (default: the current directory).")
+@click.option("--refresh", is_flag=True, help="Fetch again, even ids already in the corpus or the HTTP cache.")
+@click.option("--offline", is_flag=True, help="Use only the HTTP cache; fail for what it does not hold.")
+@click.option("--depth", type=click.IntRange(0, 3), default=0, show_default=True,
+              help="Also fetch the works the articles cite, this many levels down (0: the articles only).")
+@click.option("--citing", is_flag=True, help="With --depth, also fetch the works that cite the articles.")
+@click.pass_context
+def fetch(ctx: click.Context, ids: tuple[str, ...], project: Path | None, refresh: bool, offline: bool,
+          depth: int, citing: bool) -> None:
+    """Fetch article records (pmid:N, doi:10.x/y, pmcid:PMCn, or @FILE with one id per line) into the corpus.
+
+    PMIDs come from NCBI efetch (200 per request), DOIs from Crossref, PMCIDs from Europe PMC.
+    References and citing works come from Europe PMC (PMIDs) or OpenCitations (DOIs).
+    """
+    config = _config(project)
+    article_ids = read_ids(ids)
+    client, fetcher = _fetcher_for(config, offline=offline, refresh=refresh, quiet=_quiet(ctx))
+    with client:
+        report = fetcher.fetch(article_ids, depth=depth, citing=citing)
+    _fetch_summary(client, report)
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.argument("query_text", metavar="QUERY")
+@click.option("--project", type=click.Path(file_okay=False, path_type=Path),
+              help="Project whose corpus receives the records (default: the current directory).")
+@click.option("--max", "limit", type=click.IntRange(1, 10000), default=100, show_default=True,
+              help="Fetch at most this many hits.")
+@click.option("--refresh", is_flag=True, help="Ask the network again instead of the HTTP cache.")
+@click.option("--offline", is_flag=True, help="Use only the HTTP cache.")
+@click.pass_context
+def search(ctx: click.Context, query_text: str, project: Path | None, limit: int, refresh: bool,
+           offline: bool) -> None:
+    """Search PubMed and fetch the hits' records into the corpus."""
+    config = _config(project)
+    client, fetcher = _fetcher_for(config, offline=offline, refresh=refresh, quiet=_quiet(ctx))
+    with client:
+        result = fetcher.search(query_text, limit)
+    if result.count == 0:
+        messages = "; ".join(result.errors + result.warnings)
+        log.info("no PubMed articles match %r%s; nothing written", query_text, f" ({messages})" if messages else "")
+        return
+    _fetch_summary(client, fetcher.report)
+
+
+def _quiet(ctx: click.Context) -> bool:
+    return bool(ctx.find_root().obj and ctx.find_root().obj.get("quiet"))
 
 
 def main() -> None:

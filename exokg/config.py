@@ -11,7 +11,7 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ _DEFAULT_PATHS = {
     "curation": "curation.yaml",
 }
 _PROJECT_KEYS = ("title", "description", "base_iri", "licence", "build_date", "contact")
+_SOURCE_KEYS = ("ncbi", "europepmc", "crossref", "opencitations")
 _IRI_RE = re.compile(r"^https?://[^\s<>\"{}|\\^`#?]+/$")
 
 
@@ -54,6 +55,13 @@ class Config:
     output_dir: Path
     workdir: Path
     curation_file: Path
+    sources: Mapping[str, str] = field(default_factory=dict)  # [sources]: API service name → base URL
+    ncbi_api_key: str | None = None  # NCBI_API_KEY from the environment
+
+    @property
+    def http_cache_dir(self) -> Path:
+        """Where the HTTP client keeps every response: ``<workdir>/http``."""
+        return self.workdir / "http"
 
     def with_output(self, output: Path | None) -> Config:
         """The same config writing to ``output`` (a CLI flag) when one is given."""
@@ -85,8 +93,14 @@ def load_config(
     errors: list[str] = []
     project = _table(raw, "project", config_path, errors)
     paths = _table(raw, "paths", config_path, errors)
-    for key in sorted(set(raw) - {"project", "paths"}):
-        errors.append(f"{config_path}: unknown table or key '{key}' (expected [project] and [paths])")
+    source_urls = _table(raw, "sources", config_path, errors)
+    for key in sorted(set(raw) - {"project", "paths", "sources"}):
+        errors.append(f"{config_path}: unknown table or key '{key}' (expected [project], [paths] and [sources])")
+    for key, value in sorted(source_urls.items()):
+        if key not in _SOURCE_KEYS:
+            errors.append(f"{config_path}: [sources] has unknown key '{key}' (known: {', '.join(_SOURCE_KEYS)})")
+        elif not isinstance(value, str) or not re.match(r"^https?://\S+$", value):
+            errors.append(f"{config_path}: [sources] {key} must be an http(s) base URL, got {value!r}")
     for key in sorted(set(project) - set(_PROJECT_KEYS)):
         errors.append(f"{config_path}: [project] has unknown key '{key}' (known: {', '.join(_PROJECT_KEYS)})")
     for key in sorted(set(paths) - set(_PATH_KEYS)):
@@ -143,6 +157,8 @@ def load_config(
         output_dir=resolved["output"],
         workdir=resolved["workdir"],
         curation_file=resolved["curation"],
+        sources={k: v for k, v in sorted(source_urls.items()) if k in _SOURCE_KEYS},
+        ncbi_api_key=env.get("NCBI_API_KEY", "").strip() or None,
     )
 
 
