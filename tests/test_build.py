@@ -67,3 +67,19 @@ def test_build_uses_sorted_output_and_the_configured_date(project: Path) -> None
     graph = rdflib.Graph().parse(project / "_site" / "dump.ttl", format="turtle")
     assert graph.value(rdflib.URIRef("https://w3id.org/exokg/dataset"), rdflib.URIRef(
         "http://purl.org/dc/terms/issued")) == rdflib.Literal("2026-11-21", datatype=rdflib.XSD.date)
+
+
+def test_mesh_headings_become_concepts_mapped_to_mesh(project: Path) -> None:
+    import shutil
+
+    shutil.copy(Path(__file__).parent / "data" / "api" / "ncbi" / "biopython_pubmed4.xml", project / "corpus")
+    result = build(load_config(project, environ={}))
+    assert result.report.conforms, result.report.as_text()
+    graph = rdflib.Graph().parse(project / "_site" / "dump.nt", format="nt")
+    exo = rdflib.Namespace("https://w3id.org/exokg/ontology/")
+    work = rdflib.URIRef("https://w3id.org/exokg/work/doi-10.1136_gutjnl-2016-312510")
+    headings = list(graph.objects(work, exo.meshHeading))
+    assert len(headings) == 21
+    mapped = {graph.value(graph.value(h, exo.descriptor), rdflib.SKOS.exactMatch) for h in headings}
+    assert all(str(m).startswith("http://id.nlm.nih.gov/mesh/D") for m in mapped)
+    assert (project / "_site" / "concept" / "mesh").is_dir()

@@ -148,6 +148,7 @@ def test_the_shapes_file_has_the_expected_node_shapes() -> None:
         "ConceptShape",
         "ClaimShape",
         "AssertionShape",
+        "MeshHeadingShape",
         "SourceRecordShape",
         "DatasetShape",
     } <= set(SHAPE_NAMES)

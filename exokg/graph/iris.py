@@ -59,6 +59,16 @@ def concept_iri(key: str, *, curated: bool = True) -> str:
     return f"{CONCEPT_IRI}{slug(key)}" if curated else f"{CONCEPT_IRI}term/{slug(key)}"
 
 
+def mesh_concept_iri(ui: str | None, name: str) -> str:
+    """A MeSH descriptor or qualifier as a concept: by its unique ID (``D059630``), else by its name."""
+    return f"{CONCEPT_IRI}mesh/{ui}" if ui and re.fullmatch(r"[A-Z][0-9]{6,9}", ui) else \
+        f"{CONCEPT_IRI}mesh/name-{slug(name)}"
+
+
+def mesh_scheme_iri() -> str:
+    return f"{CONCEPT_IRI}mesh/"
+
+
 def term_scheme_iri() -> str:
     return f"{CONCEPT_IRI}term/"
 

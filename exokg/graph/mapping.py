@@ -16,8 +16,9 @@ from pyoxigraph import Literal, NamedNode, Triple
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from exokg import __version__
-from exokg.graph.iris import Iris, doi_iri, pmc_iri, pubmed_iri
+from exokg.graph.iris import Iris, doi_iri, mesh_concept_iri, mesh_scheme_iri, pmc_iri, pubmed_iri
 from exokg.graph.namespaces import BIRO, C4O, CITO, EXO, FABIO, FRBR, PRISM, SCHEMA, VOID
+from exokg.model import MeshHeading
 from exokg.works import Bibliography, Work, keyword_key
 
 _MONTHS = {m: i for i, m in enumerate(
@@ -66,6 +67,7 @@ def map_bibliography(bib: Bibliography, info: DatasetInfo) -> list[Triple]:
     stamp = _typed(f"{info.build_date.isoformat()}T00:00:00Z", XSD.dateTime)
     for work in bib.works:
         _work(out, iris, work, person_names, journal_names, software, stamp)
+    _mesh(out, [w for w in bib.works if w.article is not None], iris)
     for citation in bib.citations:
         citing, cited = iris.work(citation.citing), iris.work(citation.cited)
         out.iri(citing, CITO.cites, cited)
@@ -230,6 +232,51 @@ def _article(out: _Triples, iris: Iris, w: str, work: Work, software: str, stamp
     out.iri(activity, PROV.used, source)
     out.iri(activity, PROV.wasAssociatedWith, software)
     out.add(activity, PROV.endedAtTime, stamp)
+
+
+def _mesh(out: _Triples, articles: list[Work], iris: Iris) -> None:
+    """MeSH headings: each descriptor and qualifier a concept mapped to its MeSH IRI; each heading a part."""
+    # Europe PMC names headings without their IDs; a name another record gives with its ID takes that ID.
+    ids: dict[str, str] = {}
+    for work in articles:
+        for heading in work.article.mesh if work.article else ():
+            for name, ui in ((heading.descriptor, heading.ui), *((q.name, q.ui) for q in heading.qualifiers)):
+                if ui:
+                    ids.setdefault(name.lower(), ui)
+    concepts: dict[str, tuple[str, str | None]] = {}
+
+    def concept(name: str, ui: str | None) -> str:
+        ui = ui or ids.get(name.lower())
+        iri = mesh_concept_iri(ui, name)
+        concepts.setdefault(iri, (name, ui))
+        return iri
+
+    for work in articles:
+        headings: tuple[MeshHeading, ...] = work.article.mesh if work.article else ()
+        w = iris.work(work.identity)
+        for number, heading in enumerate(headings, start=1):
+            node = iris.fragment(w, "mesh", number)
+            descriptor = concept(heading.descriptor, heading.ui)
+            out.iri(w, EXO.meshHeading, node)
+            out.iri(node, RDF.type, EXO.MeshHeading)
+            label = " / ".join([heading.descriptor, *(q.name for q in heading.qualifiers)])
+            out.add(node, RDFS.label, f"MeSH: {label}")
+            out.iri(node, EXO.descriptor, descriptor)
+            out.add(node, EXO.majorTopic, _typed("true" if heading.major else "false", XSD.boolean))
+            for qualifier in heading.qualifiers:
+                out.iri(node, EXO.meshQualifier, concept(qualifier.name, qualifier.ui))
+    if concepts:
+        scheme = mesh_scheme_iri()
+        out.iri(scheme, RDF.type, SKOS.ConceptScheme)
+        out.add(scheme, RDFS.label, "Medical Subject Headings (MeSH) used in the corpus")
+        out.add(scheme, SKOS.prefLabel, Literal("Medical Subject Headings (MeSH) used in the corpus", language="en"))
+        for iri, (name, ui) in concepts.items():
+            out.iri(iri, RDF.type, SKOS.Concept)
+            out.iri(iri, SKOS.inScheme, scheme)
+            out.add(iri, SKOS.prefLabel, name)
+            out.add(iri, RDFS.label, name)
+            if ui:
+                out.iri(iri, SKOS.exactMatch, f"http://id.nlm.nih.gov/mesh/{ui}")
 
 
 def _fallback_label(work: Work) -> str:

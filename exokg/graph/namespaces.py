@@ -61,6 +61,12 @@ class EXO(DefinedNamespace):
     hedgedArticles: URIRef
     contested: URIRef
     negationOf: URIRef
+    # MeSH headings of PubMed records.
+    MeshHeading: URIRef
+    meshHeading: URIRef
+    descriptor: URIRef
+    meshQualifier: URIRef
+    majorTopic: URIRef
     abstractSection: URIRef
     affiliationAsPrinted: URIRef
     agent: URIRef
