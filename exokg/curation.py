@@ -95,6 +95,7 @@ def apply_curation(
     articles: Sequence[Article],
     extracted: Mapping[str, Sequence[Assertion]],
     concepts: Mapping[str, str],
+    aliases: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, tuple[Assertion, ...]], list[str]]:
     """The assertions per source file after curation, and warnings (e.g. a reject that matches nothing).
 
@@ -102,6 +103,10 @@ def apply_curation(
     term found in the text instead.
     """
     by_name = {a.source.name: a for a in articles}
+    # A record merged into another article's (same DOI/PMID) is found under its own file name too.
+    for alias, name in (aliases or {}).items():
+        if name in by_name:
+            by_name.setdefault(alias, by_name[name])
     for a in articles:
         for scheme, value in (("doi", a.doi), ("pmid", a.pmid), ("pmcid", a.pmcid)):
             if value:

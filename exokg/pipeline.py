@@ -29,6 +29,7 @@ from exokg.model import Corpus, Source
 from exokg.publish.plan import SitePlan, plan_site
 from exokg.publish.render import make_renderer, read_assets, render_with
 from exokg.publish.write import write_site
+from exokg.records import merge_records
 from exokg.sources import read_corpus
 from exokg.validate import ValidationReport, load_shapes, validate
 from exokg.works import Bibliography, resolve
@@ -92,22 +93,27 @@ def read_graph(config: Config, pages: Sequence[Path] | None = None) -> Graph:
     """Sources -> model -> graph, for the project's corpus (or the given pages)."""
     files = corpus_files(config) if pages is None else list(pages)
     log.info("reading %d page(s) from %s", len(files), config.corpus_dir)
-    corpus = read_corpus(files)
+    merged = merge_records(read_corpus(files))
+    corpus = merged.corpus
     for failure in corpus.failures:
         log.error("%s: %s", failure.source, failure.reason)
+    for name, sources in merged.sources.items():
+        if len(sources) > 1:
+            log.info("%s: merged with %s (the same article)", name, ", ".join(s.name for s in sources[1:]))
     bibliography = resolve(corpus)
     for warning in bibliography.warnings:
         log.warning(warning)
     info = DatasetInfo(config.base_iri, config.title, config.description, config.licence, config.build_date)
     scheme_triples = read_turtle_files([p for p in [config.ontology_dir / CONCEPTS_FILE] if p.is_file()],
                                        "concept scheme")
-    claims, warnings = read_claims(config, corpus, bibliography, scheme_triples)
+    aliases = {s.name: name for name, sources in merged.sources.items() for s in sources}
+    claims, warnings = read_claims(config, corpus, bibliography, scheme_triples, aliases)
     for warning in warnings:
         log.warning(warning)
     iris = Iris(config.base_iri)
     curation = Source(config.curation_file.name, _sha256(config.curation_file)) \
         if config.curation_file.is_file() else None
-    triples = sorted(set(map_bibliography(bibliography, info)
+    triples = sorted(set(map_bibliography(bibliography, info, merged.sources, merged.field_sources)
                          + map_claims(claims, iris, iris.software(__version__), curation)
                          + scheme_triples), key=triple_order)
     log.info("%d article(s), %d work(s), %d claim assertion(s), %d triple(s)", len(bibliography.articles),
@@ -116,7 +122,11 @@ def read_graph(config: Config, pages: Sequence[Path] | None = None) -> Graph:
 
 
 def read_claims(
-    config: Config, corpus: Corpus, bibliography: Bibliography, scheme_triples: Sequence[Triple]
+    config: Config,
+    corpus: Corpus,
+    bibliography: Bibliography,
+    scheme_triples: Sequence[Triple],
+    aliases: dict[str, str] | None = None,
 ) -> tuple[list[StatedClaim], list[str]]:
     """The claims stage: extraction from every article, then the project's curation, attributed to works."""
     scheme_path = config.ontology_dir / CONCEPTS_FILE
@@ -128,7 +138,7 @@ def read_claims(
     labels = {lexical(t.subject)[len(CONCEPT_IRI):]: lexical(t.object) for t in scheme_triples
               if t.predicate.value == SKOS_PREF_LABEL and lexical(t.subject).startswith(CONCEPT_IRI)}
     curated, warnings = apply_curation(config.curation_file, load_curation(config.curation_file),
-                                       corpus.articles, extracted, labels)
+                                       corpus.articles, extracted, labels, aliases)
     stated = [StatedClaim(bibliography.entries[(name, a.asserted_by)], name, a)
               for name, found in sorted(curated.items()) for a in found]
     return stated, warnings

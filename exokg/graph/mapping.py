@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode, Triple
@@ -18,7 +18,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XS
 from exokg import __version__
 from exokg.graph.iris import Iris, doi_iri, mesh_concept_iri, mesh_scheme_iri, pmc_iri, pubmed_iri
 from exokg.graph.namespaces import BIRO, C4O, CITO, EXO, FABIO, FRBR, PRISM, SCHEMA, VOID
-from exokg.model import MeshHeading
+from exokg.model import MeshHeading, Source
 from exokg.works import Bibliography, Work, keyword_key
 
 _MONTHS = {m: i for i, m in enumerate(
@@ -56,8 +56,17 @@ class _Triples:
         self.items.append(Triple(NamedNode(s), _n(p), NamedNode(o)))
 
 
-def map_bibliography(bib: Bibliography, info: DatasetInfo) -> list[Triple]:
-    """All triples of the graph, sorted so that every serialisation of them is deterministic."""
+def map_bibliography(
+    bib: Bibliography,
+    info: DatasetInfo,
+    record_sources: Mapping[str, tuple[Source, ...]] | None = None,
+    field_sources: Mapping[str, Mapping[str, str]] | None = None,
+) -> list[Triple]:
+    """All triples of the graph, sorted so that every serialisation of them is deterministic.
+
+    ``record_sources`` lists, per article (by its primary source name), every record merged into it;
+    ``field_sources`` says which record gave each field when there were several.
+    """
     iris = Iris(info.base_iri)
     out = _Triples()
     software = iris.software(__version__)
@@ -67,6 +76,11 @@ def map_bibliography(bib: Bibliography, info: DatasetInfo) -> list[Triple]:
     stamp = _typed(f"{info.build_date.isoformat()}T00:00:00Z", XSD.dateTime)
     for work in bib.works:
         _work(out, iris, work, person_names, journal_names, software, stamp)
+        if work.article is not None:
+            name = work.article.source.name
+            _sources(out, iris, iris.work(work.identity), (record_sources or {}).get(name, (work.article.source,)),
+                     software, stamp, work.article.layout)
+            _field_provenance(out, iris, iris.work(work.identity), (field_sources or {}).get(name, {}))
     _mesh(out, [w for w in bib.works if w.article is not None], iris)
     for citation in bib.citations:
         citing, cited = iris.work(citation.citing), iris.work(citation.cited)
@@ -188,10 +202,10 @@ def _work(
     for source in work.mentioned_in:
         out.iri(w, PROV.wasDerivedFrom, iris.source(source))
     if work.article is not None:
-        _article(out, iris, w, work, software, stamp)
+        _article(out, iris, w, work)
 
 
-def _article(out: _Triples, iris: Iris, w: str, work: Work, software: str, stamp: Literal) -> None:
+def _article(out: _Triples, iris: Iris, w: str, work: Work) -> None:
     article = work.article
     assert article is not None
     out.iri(w, RDF.type, EXO.Article)
@@ -219,19 +233,39 @@ def _article(out: _Triples, iris: Iris, w: str, work: Work, software: str, stamp
         out.add(w, EXO.statedCitationCount, _typed(str(article.citation_count), XSD.integer))
     for label in article.keywords:
         out.iri(w, DCTERMS.subject, iris.keyword(keyword_key(label)))
-    source = iris.source(article.source.name)
-    activity = f"{source}#parse"
-    out.iri(w, PROV.wasGeneratedBy, activity)
-    out.iri(source, RDF.type, PROV.Entity)
-    out.iri(source, RDF.type, EXO.SourceRecord)
-    out.add(source, RDFS.label, article.source.name)
-    out.add(source, EXO.sha256, article.source.sha256)
-    out.add(source, EXO.layout, article.layout)
-    out.iri(activity, RDF.type, PROV.Activity)
-    out.add(activity, RDFS.label, f"parsing {article.source.name}")
-    out.iri(activity, PROV.used, source)
-    out.iri(activity, PROV.wasAssociatedWith, software)
-    out.add(activity, PROV.endedAtTime, stamp)
+
+
+
+def _sources(out: _Triples, iris: Iris, w: str, sources: tuple[Source, ...], software: str, stamp: Literal,
+             layout: str) -> None:
+    """Every record an article was read from: a source record, and the activity that parsed it."""
+    for number, record in enumerate(sources):
+        source = iris.source(record.name)
+        activity = f"{source}#parse"
+        out.iri(w, PROV.wasDerivedFrom, source)
+        out.iri(w, PROV.wasGeneratedBy, activity)
+        out.iri(source, RDF.type, PROV.Entity)
+        out.iri(source, RDF.type, EXO.SourceRecord)
+        out.add(source, RDFS.label, record.name)
+        out.add(source, EXO.sha256, record.sha256)
+        if number == 0:
+            out.add(source, EXO.layout, layout)
+        out.iri(activity, RDF.type, PROV.Activity)
+        out.add(activity, RDFS.label, f"parsing {record.name}")
+        out.iri(activity, PROV.used, source)
+        out.iri(activity, PROV.wasAssociatedWith, software)
+        out.add(activity, PROV.endedAtTime, stamp)
+
+
+def _field_provenance(out: _Triples, iris: Iris, w: str, origin: Mapping[str, str]) -> None:
+    """Which record gave each field of an article merged from several (PROV-O: a derived entity per field)."""
+    for field, source in sorted(origin.items()):
+        node = f"{w}#field-{field.replace('_', '-')}"
+        out.iri(w, EXO.fieldProvenance, node)
+        out.iri(node, RDF.type, PROV.Entity)
+        out.add(node, RDFS.label, f"the {field.replace('_', ' ')} of this article")
+        out.add(node, EXO.field, field)
+        out.iri(node, PROV.wasDerivedFrom, iris.source(source))
 
 
 def _mesh(out: _Triples, articles: list[Work], iris: Iris) -> None:

@@ -67,6 +67,9 @@ class EXO(DefinedNamespace):
     descriptor: URIRef
     meshQualifier: URIRef
     majorTopic: URIRef
+    # Which record gave each field of an article merged from several.
+    fieldProvenance: URIRef
+    field: URIRef
     abstractSection: URIRef
     affiliationAsPrinted: URIRef
     agent: URIRef
