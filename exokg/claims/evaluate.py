@@ -1,4 +1,4 @@
-"""Score the extractor against gold annotations (format: ``/work/shared/gold/README.md``).
+"""Score the extractor against gold annotations (one JSON file per page, as in ``tests/data/gold/``).
 
 A predicted claim matches a gold claim when it comes from the same sentence (the evidence, whitespace
 collapsed), its relation equals the gold relation or one of ``accept_relations`` after grouping
