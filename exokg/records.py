@@ -7,10 +7,10 @@ listing page, generic page (then by file name). Which record gave each field is 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+from exokg.disjoint import DisjointSets, identifier_keys
 from exokg.model import Article, Corpus, Source
 
 _PRECEDENCE = ("pubmed-xml", "europepmc", "crossref", "html-meta", "pubmed", "listing", "generic")
@@ -59,22 +59,9 @@ def _rank(article: Article) -> tuple[int, str]:
 
 
 def _groups(articles: tuple[Article, ...]) -> list[list[Article]]:
-    parent = list(range(len(articles)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    sets = DisjointSets(len(articles))
     first: dict[str, int] = {}
     for i, a in enumerate(articles):
-        for key in (f"doi:{a.doi.lower()}" if a.doi else "", f"pmid:{a.pmid}" if a.pmid else "",
-                    f"pmcid:{a.pmcid.upper()}" if a.pmcid else ""):
-            if key:
-                j = find(first.setdefault(key, i))
-                parent[max(j, find(i))] = min(j, find(i))
-    groups: dict[int, list[Article]] = defaultdict(list)
-    for i, a in enumerate(articles):
-        groups[find(i)].append(a)
-    return [groups[k] for k in sorted(groups)]
+        for key in identifier_keys(a.doi, a.pmid, a.pmcid):
+            sets.union(first.setdefault(key, i), i)
+    return [[articles[i] for i in members] for _root, members in sorted(sets.groups().items())]

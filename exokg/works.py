@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from exokg.disjoint import DisjointSets, identifier_keys
 from exokg.model import Article, Corpus, InputFailure, Reference
 
 
@@ -141,46 +142,34 @@ def _as_reference(article: Article) -> Reference:
 
 
 def _group(records: list[_Record]) -> dict[int, list[int]]:
-    parent = list(range(len(records)))
+    sets = DisjointSets(len(records))
     ids: list[dict[str, set[str]]] = [
         {k: {v} for k, v in (("doi", r.ref.doi), ("pmid", r.ref.pmid), ("pmcid", r.ref.pmcid)) if v}
         for r in records
     ]
 
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
     def union(a: int, b: int, *, unless_conflict: bool) -> None:
-        ra, rb = find(a), find(b)
-        if ra == rb:
-            return
+        ra, rb = sets.find(a), sets.find(b)
         if unless_conflict and any(
             ids[ra].get(k) and ids[rb].get(k) and ids[ra][k] != ids[rb][k] for k in ("doi", "pmid", "pmcid")
         ):
             return
-        low, high = min(ra, rb), max(ra, rb)
-        parent[high] = low
-        for k, values in ids[high].items():
-            ids[low].setdefault(k, set()).update(values)
+        joined = sets.union(ra, rb)
+        if joined:
+            low, high = joined
+            for k, values in ids[high].items():
+                ids[low].setdefault(k, set()).update(values)
 
     first: dict[str, int] = {}
     for i, r in enumerate(records):
-        for key in (f"doi:{r.ref.doi}" if r.ref.doi else "", f"pmid:{r.ref.pmid}" if r.ref.pmid else "",
-                    f"pmcid:{r.ref.pmcid}" if r.ref.pmcid else ""):
-            if key:
-                union(first.setdefault(key, i), i, unless_conflict=False)
+        for key in identifier_keys(r.ref.doi, r.ref.pmid, r.ref.pmcid):
+            union(first.setdefault(key, i), i, unless_conflict=False)
     by_key: dict[str, int] = {}
     for i, r in enumerate(records):
         fallback = match_key(r.ref.authors, r.ref.year, r.ref.title)
         if fallback:
             union(by_key.setdefault(fallback, i), i, unless_conflict=True)
-    groups: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(records)):
-        groups[find(i)].append(i)
-    return groups
+    return sets.groups()
 
 
 def _merge(members: list[_Record], warnings: list[str]) -> Work:
