@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from exokg.claims.tokens import term_key
 from exokg.errors import InputError
 from exokg.model import HEDGE_LEVELS, RELATIONS, Article, Assertion, ConceptRef
 
@@ -160,7 +161,7 @@ def apply_curation(
 def _concept(key: str, concepts: Mapping[str, str]) -> ConceptRef:
     if key.startswith("term:"):
         words = key[len("term:"):].strip()
-        return ConceptRef(re.sub(r"[^a-z0-9]+", "-", words.lower()).strip("-"), words, words, curated=False)
+        return ConceptRef(term_key(words), words, words, curated=False)
     if key not in concepts:
         raise KeyError(f"no concept {key!r} in the concept scheme (or write term:<words> for a term of the text)")
     return ConceptRef(key, concepts[key], concepts[key])

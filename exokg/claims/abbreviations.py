@@ -12,7 +12,7 @@ import re
 
 from exokg.claims.concepts import ConceptScheme
 from exokg.claims.recognise import Abbreviation, Mention, span_text
-from exokg.claims.tokens import Token, tokenize
+from exokg.claims.tokens import Token, term_key, tokenize
 from exokg.model import ConceptRef
 
 
@@ -51,8 +51,7 @@ def find_abbreviations(tokens: list[Token], mentions: list[Mention], scheme: Con
                 found.append(Abbreviation(tuple(t.norm for t in words), tuple(t.text for t in words), known, None,
                                           parts, long_form=True))
                 continue
-            slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
-            term = ConceptRef(slug, label, written, curated=False)
+            term = ConceptRef(term_key(label), label, written, curated=False)
             found.append(Abbreviation(tuple(t.norm for t in short), tuple(t.text for t in short), None, term, None))
             found.append(Abbreviation(tuple(t.norm for t in words), tuple(t.text for t in words), None, term, None,
                                       long_form=True))

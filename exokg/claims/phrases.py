@@ -43,7 +43,7 @@ from exokg.claims.lexicon import (
     VERB_LIKE,
 )
 from exokg.claims.recognise import Mention, span_text
-from exokg.claims.tokens import Token, is_acronym, normal_form, word_set
+from exokg.claims.tokens import Token, is_acronym, normal_form, term_key, word_set
 from exokg.model import ConceptRef
 
 
@@ -320,7 +320,6 @@ def _first_mention(slot: Slot, idx: list[int]) -> Mention | None:
     return None
 
 
-_SLUG = re.compile(r"[^a-z0-9]+")
 _NOT_IN_TERMS = word_set("we they it this these which that there here")
 
 
@@ -334,7 +333,7 @@ def mint(tokens: list[Token], idx: list[int]) -> ConceptRef | None:
     words = [t if is_acronym(t) else t.lower() for t in re.split(r"\s+", text)]
     label = " ".join(words)
     folded = "".join(GREEK.get(ch, ch) for ch in label)
-    key = _SLUG.sub("-", " ".join(normal_form(t) for t in re.split(r"[\s/-]+", folded)).lower()).strip("-")
+    key = term_key(" ".join(normal_form(t) for t in re.split(r"[\s/-]+", folded)))
     return ConceptRef(key=key, label=label, text=text, curated=False) if key else None
 
 
@@ -346,7 +345,7 @@ def graded(obj: ConceptRef, degree: str, text: str) -> ConceptRef:
     if level is None:
         return obj
     label = f"{level} {obj.label}"
-    return ConceptRef(_SLUG.sub("-", label.lower()).strip("-"), label, text, curated=False, broader=obj.key)
+    return ConceptRef(term_key(label), label, text, curated=False, broader=obj.key)
 
 
 def mintable(words: list[Token]) -> bool:

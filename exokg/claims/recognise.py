@@ -22,7 +22,7 @@ from exokg.claims.concepts import (
     Parts,
     _same_acronym,
 )
-from exokg.claims.tokens import Token, is_acronym, normal_form, word_set
+from exokg.claims.tokens import Token, is_acronym, normal_form, term_key, word_set
 from exokg.model import ConceptRef
 
 SPECIES = word_set("""
@@ -155,8 +155,7 @@ def _microrna(tokens: list[Token], i: int) -> Mention | None:
         last += 1
     written = _text(tokens, i, last)
     name = "miR" + written[len(tokens[i].text):] if tokens[i].lower != "let" else written
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-    return Mention(i, last, written, minted=ConceptRef(slug, name, written, curated=False))
+    return Mention(i, last, written, minted=ConceptRef(term_key(name), name, written, curated=False))
 
 
 def _modifiers(tokens: list[Token], mentions: list[Mention], scheme: ConceptScheme) -> list[Mention]:
@@ -332,8 +331,7 @@ def _foreign(tokens: list[Token], prev: Mention | None, m: Mention, scheme: Conc
     else:
         return m
     label = " ".join(normal_form(w) if not is_acronym(w) else w for w in words.split())
-    slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
-    return replace(m, foreign=True, minted=ConceptRef(slug, label, words, curated=False))
+    return replace(m, foreign=True, minted=ConceptRef(term_key(label), label, words, curated=False))
 
 
 __all__ = ["Abbreviation", "Mention", "recognise", "span_text"]

@@ -132,3 +132,11 @@ class CueText:
 def word_set(text: str) -> frozenset[str]:
     """A closed word list written as a block of whitespace-separated words."""
     return frozenset(text.split())
+
+
+_NOT_KEY = re.compile(r"[^a-z0-9]+")
+
+
+def term_key(words: str) -> str:
+    """The key of a term minted from words of the text: ``Functional stability`` -> ``functional-stability``."""
+    return _NOT_KEY.sub("-", words.lower()).strip("-")
