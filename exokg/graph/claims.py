@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode, Triple
-from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
 from exokg.graph.iris import Iris, concept_iri, term_scheme_iri
+from exokg.graph.mapping import Triples, boolean, integer, source_record
 from exokg.graph.namespaces import EXO
 from exokg.model import Assertion, ConceptRef, Source
 
@@ -56,16 +57,8 @@ def map_claims(
     ``curation`` is the curated claims file: curated assertions are derived from it as well as from the
     article whose sentence they cite.
     """
-    out: list[Triple] = []
-
-    def add(s: str, p: object, o: NamedNode | Literal | str) -> None:
-        out.append(Triple(NamedNode(s), NamedNode(str(p)), o if isinstance(o, NamedNode | Literal) else Literal(o)))
-
-    def integer(n: int) -> Literal:
-        return Literal(str(n), datatype=NamedNode(str(XSD.integer)))
-
-    def boolean(b: bool) -> Literal:
-        return Literal("true" if b else "false", datatype=NamedNode(str(XSD.boolean)))
+    out = Triples()
+    add = out.add
 
     # One assertion per (work, claim, section, sentence); the same printed title read from two pages is one.
     merged: dict[tuple[str, str, str, int, str], list[StatedClaim]] = defaultdict(list)
@@ -145,18 +138,13 @@ def map_claims(
             if ref.broader:
                 add(iri, SKOS.broader, NamedNode(concept_iri(ref.broader)))
     if curation is not None:
-        record = iris.source(curation.name)
-        add(record, RDF.type, NamedNode(str(PROV.Entity)))
-        add(record, RDF.type, NamedNode(str(EXO.SourceRecord)))
-        add(record, RDFS.label, curation.name)
-        add(record, EXO.sha256, curation.sha256)
-        add(record, EXO.layout, "curated claims")
+        source_record(out, iris, curation, "curated claims")
     if stated and any(i.assertion.method != "curated" for i in stated):
         activity = f"{software}#extraction"
         add(activity, RDF.type, NamedNode(str(PROV.Activity)))
         add(activity, RDFS.label, "claim extraction")
         add(activity, PROV.wasAssociatedWith, NamedNode(software))
-    return out
+    return out.items
 
 
 def _label(subject: ConceptRef, relation: str, obj: ConceptRef, negated: bool) -> str:

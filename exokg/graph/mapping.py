@@ -44,7 +44,17 @@ def _typed(value: str, datatype: object) -> Literal:
     return Literal(value, datatype=_n(datatype))
 
 
-class _Triples:
+def integer(value: int) -> Literal:
+    return _typed(str(value), XSD.integer)
+
+
+def boolean(value: bool) -> Literal:
+    return _typed("true" if value else "false", XSD.boolean)
+
+
+class Triples:
+    """The triples being written, added with plain strings for IRIs."""
+
     def __init__(self) -> None:
         self.items: list[Triple] = []
 
@@ -68,7 +78,7 @@ def map_bibliography(
     ``field_sources`` says which record gave each field when there were several.
     """
     iris = Iris(info.base_iri)
-    out = _Triples()
+    out = Triples()
     software = iris.software(__version__)
     _dataset(out, iris, info, software)
     person_names = _preferred_names(iris.person, (n for w in bib.works for n in w.authors))
@@ -90,7 +100,7 @@ def map_bibliography(
             out.iri(citing, FRBR.part, entry)
             out.iri(entry, RDF.type, BIRO.BibliographicReference)
             out.add(entry, RDFS.label, f"reference {citation.position}")
-            out.add(entry, SCHEMA.position, _typed(str(citation.position), XSD.integer))
+            out.add(entry, SCHEMA.position, integer(citation.position))
             out.iri(entry, BIRO.references, cited)
             if citation.text:
                 out.add(entry, C4O.hasContent, citation.text)
@@ -122,7 +132,7 @@ def triple_order(t: Triple) -> tuple[str, int, str, str]:
     return (str(t.subject), 0 if p == str(RDF.type) else 1, p, str(t.object))
 
 
-def _dataset(out: _Triples, iris: Iris, info: DatasetInfo, software: str) -> None:
+def _dataset(out: Triples, iris: Iris, info: DatasetInfo, software: str) -> None:
     ds = iris.dataset()
     out.iri(ds, RDF.type, VOID.Dataset)
     out.iri(ds, RDF.type, DCAT.Dataset)
@@ -141,7 +151,7 @@ def _dataset(out: _Triples, iris: Iris, info: DatasetInfo, software: str) -> Non
 
 
 def _work(
-    out: _Triples,
+    out: Triples,
     iris: Iris,
     work: Work,
     person_names: dict[str, str],
@@ -181,7 +191,7 @@ def _work(
         out.add(journal, DCTERMS.title, name)
         out.add(journal, RDFS.label, name)
     if work.authors:
-        out.add(w, EXO.authorListComplete, _typed("true" if work.authors_complete else "false", XSD.boolean))
+        out.add(w, EXO.authorListComplete, boolean(work.authors_complete))
     affiliations = work.article.authors if work.article else ()
     for number, name in enumerate(work.authors, start=1):
         person = iris.person(name)
@@ -190,7 +200,7 @@ def _work(
         out.iri(w, DCTERMS.creator, person)
         out.iri(entry, RDF.type, EXO.Authorship)
         out.add(entry, RDFS.label, f"author {number}: {name}")
-        out.add(entry, SCHEMA.position, _typed(str(number), XSD.integer))
+        out.add(entry, SCHEMA.position, integer(number))
         out.iri(entry, EXO.agent, person)
         out.add(entry, EXO.nameAsPrinted, name)
         if number <= len(affiliations):
@@ -205,7 +215,7 @@ def _work(
         _article(out, iris, w, work)
 
 
-def _article(out: _Triples, iris: Iris, w: str, work: Work) -> None:
+def _article(out: Triples, iris: Iris, w: str, work: Work) -> None:
     article = work.article
     assert article is not None
     out.iri(w, RDF.type, EXO.Article)
@@ -219,7 +229,7 @@ def _article(out: _Triples, iris: Iris, w: str, work: Work) -> None:
         node = iris.fragment(w, "abstract", number)
         out.iri(w, EXO.abstractSection, node)
         out.iri(node, RDF.type, EXO.AbstractSection)
-        out.add(node, SCHEMA.position, _typed(str(number), XSD.integer))
+        out.add(node, SCHEMA.position, integer(number))
         out.add(node, RDFS.label, section.label or f"section {number}")
         out.add(node, EXO.text, section.text)
     if article.publication_date:
@@ -230,26 +240,20 @@ def _article(out: _Triples, iris: Iris, w: str, work: Work) -> None:
     if article.publisher:
         out.add(w, SCHEMA.publisher, article.publisher)
     if article.citation_count is not None:
-        out.add(w, EXO.statedCitationCount, _typed(str(article.citation_count), XSD.integer))
+        out.add(w, EXO.statedCitationCount, integer(article.citation_count))
     for label in article.keywords:
         out.iri(w, DCTERMS.subject, iris.keyword(keyword_key(label)))
 
 
 
-def _sources(out: _Triples, iris: Iris, w: str, sources: tuple[Source, ...], software: str, stamp: Literal,
+def _sources(out: Triples, iris: Iris, w: str, sources: tuple[Source, ...], software: str, stamp: Literal,
              layout: str) -> None:
     """Every record an article was read from: a source record, and the activity that parsed it."""
     for number, record in enumerate(sources):
-        source = iris.source(record.name)
+        source = source_record(out, iris, record, layout if number == 0 else None)
         activity = f"{source}#parse"
         out.iri(w, PROV.wasDerivedFrom, source)
         out.iri(w, PROV.wasGeneratedBy, activity)
-        out.iri(source, RDF.type, PROV.Entity)
-        out.iri(source, RDF.type, EXO.SourceRecord)
-        out.add(source, RDFS.label, record.name)
-        out.add(source, EXO.sha256, record.sha256)
-        if number == 0:
-            out.add(source, EXO.layout, layout)
         out.iri(activity, RDF.type, PROV.Activity)
         out.add(activity, RDFS.label, f"parsing {record.name}")
         out.iri(activity, PROV.used, source)
@@ -257,7 +261,19 @@ def _sources(out: _Triples, iris: Iris, w: str, sources: tuple[Source, ...], sof
         out.add(activity, PROV.endedAtTime, stamp)
 
 
-def _field_provenance(out: _Triples, iris: Iris, w: str, origin: Mapping[str, str]) -> None:
+def source_record(out: Triples, iris: Iris, source: Source, layout: str | None) -> str:
+    """A file records were read from: its name, content hash and, when known, the layout read in it."""
+    iri = iris.source(source.name)
+    out.iri(iri, RDF.type, PROV.Entity)
+    out.iri(iri, RDF.type, EXO.SourceRecord)
+    out.add(iri, RDFS.label, source.name)
+    out.add(iri, EXO.sha256, source.sha256)
+    if layout:
+        out.add(iri, EXO.layout, layout)
+    return iri
+
+
+def _field_provenance(out: Triples, iris: Iris, w: str, origin: Mapping[str, str]) -> None:
     """Which record gave each field of an article merged from several (PROV-O: a derived entity per field)."""
     for field, source in sorted(origin.items()):
         node = f"{w}#field-{field.replace('_', '-')}"
@@ -268,7 +284,7 @@ def _field_provenance(out: _Triples, iris: Iris, w: str, origin: Mapping[str, st
         out.iri(node, PROV.wasDerivedFrom, iris.source(source))
 
 
-def _mesh(out: _Triples, articles: list[Work], iris: Iris) -> None:
+def _mesh(out: Triples, articles: list[Work], iris: Iris) -> None:
     """MeSH headings: each descriptor and qualifier a concept mapped to its MeSH IRI; each heading a part."""
     # Europe PMC names headings without their IDs; a name another record gives with its ID takes that ID.
     ids: dict[str, str] = {}
@@ -296,7 +312,7 @@ def _mesh(out: _Triples, articles: list[Work], iris: Iris) -> None:
             label = " / ".join([heading.descriptor, *(q.name for q in heading.qualifiers)])
             out.add(node, RDFS.label, f"MeSH: {label}")
             out.iri(node, EXO.descriptor, descriptor)
-            out.add(node, EXO.majorTopic, _typed("true" if heading.major else "false", XSD.boolean))
+            out.add(node, EXO.majorTopic, boolean(heading.major))
             for qualifier in heading.qualifiers:
                 out.iri(node, EXO.meshQualifier, concept(qualifier.name, qualifier.ui))
     if concepts:
