@@ -26,7 +26,7 @@ from exokg.graph.mapping import DatasetInfo, lexical, map_bibliography, triple_o
 from exokg.graph.namespaces import CONCEPT_IRI
 from exokg.graph.store import memory_store, open_store, read_turtle_files, read_turtle_folder, write_store
 from exokg.model import Corpus, Source
-from exokg.publish.plan import SitePlan, plan_site
+from exokg.publish.plan import SiteInput, SitePlan, plan_site
 from exokg.publish.render import make_renderer, read_assets, render_with
 from exokg.publish.write import write_site
 from exokg.records import merge_records
@@ -159,9 +159,7 @@ def build(config: Config, *, publish_anyway: bool = False, strict: bool = False)
     bytes_written = 0
     if report.conforms or publish_anyway:
         env = make_renderer(config.site_dir)
-        plan = plan_site(graph.triples, Iris(config.base_iri), lambda t, c: render_with(env, t, c),
-                         config.title, read_assets(config.site_dir),
-                         read_turtle_folder(config.ontology_dir, "ontology", exclude=(CONCEPTS_FILE,)))
+        plan = plan_site(site_input(config, graph, report), lambda t, c: render_with(env, t, c))
         for warning in plan.warnings:
             log.warning(warning)
         found = len(plan.warnings) + len(report.warnings) + len(graph.warnings)
@@ -179,6 +177,22 @@ def build(config: Config, *, publish_anyway: bool = False, strict: bool = False)
         published = True
     return BuildResult(graph, report, published, plan.pages, len(plan.files), bytes_written,
                        tuple(plan.warnings), time.perf_counter() - started)
+
+
+def site_input(config: Config, graph: Graph, report: ValidationReport | None) -> SiteInput:
+    """What the publish stage needs of the project and of this build."""
+    return SiteInput(
+        triples=graph.triples,
+        title=config.title,
+        base_iri=config.base_iri,
+        build_date=config.build_date,
+        version=__version__,
+        description=config.description,
+        licence=config.licence,
+        vocabulary=read_turtle_folder(config.ontology_dir, "ontology", exclude=(CONCEPTS_FILE,)),
+        report=report,
+        assets=read_assets(config.site_dir),
+    )
 
 
 def graph_stamp(config: Config) -> str:

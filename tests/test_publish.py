@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 import rdflib
 from graph_fixtures import INFO, small_corpus
+from pyoxigraph import Triple
 from rdflib.compare import isomorphic
 
 from exokg.graph.iris import Iris
 from exokg.graph.mapping import map_bibliography
 from exokg.graph.store import read_turtle_folder
 from exokg.model import Author, Corpus, Reference
-from exokg.publish.plan import SitePlan, check_links, plan_site
+from exokg.publish.plan import SiteInput, SitePlan, check_links, plan_site
 from exokg.publish.render import make_renderer, read_assets, render_with
 from exokg.publish.write import write_site
 from exokg.works import resolve
@@ -25,15 +26,15 @@ HOSTILE_TITLE = '<script>alert("x")</script> {{ 7*7 }} \u202eevil\u202c "quoted"
 
 
 def plan(corpus: Corpus) -> SitePlan:
+    return plan_triples(map_bibliography(resolve(corpus), INFO))
+
+
+def plan_triples(triples: list[Triple]) -> SitePlan:
     env = make_renderer(ROOT / "site")
-    return plan_site(
-        map_bibliography(resolve(corpus), INFO),
-        Iris(INFO.base_iri),
-        lambda t, c: render_with(env, t, c),
-        INFO.title,
-        read_assets(ROOT / "site"),
-        read_turtle_folder(ROOT / "ontology", "ontology"),
-    )
+    data = SiteInput(triples=triples, title=INFO.title, base_iri=INFO.base_iri, build_date=INFO.build_date,
+                     version="test", vocabulary=read_turtle_folder(ROOT / "ontology", "ontology"),
+                     assets=read_assets(ROOT / "site"))
+    return plan_site(data, lambda t, c: render_with(env, t, c))
 
 
 def hostile_corpus() -> Corpus:
@@ -161,9 +162,7 @@ def claims_site(evidence: str, cue: str) -> SitePlan:
                                                                      NamedNode("http://id.nlm.nih.gov/mesh/D055354")))]
     scheme.append(Triple(NamedNode(concept), NamedNode(RDF_TYPE), NamedNode(skos + "ConceptScheme")))
     triples = map_bibliography(bib, INFO) + map_claims(stated, Iris(INFO.base_iri), INFO.base_iri + "software/x")
-    env = make_renderer(ROOT / "site")
-    return plan_site(sorted(set(triples + scheme), key=str), Iris(INFO.base_iri), lambda t, c: render_with(env, t, c),
-                     INFO.title, read_assets(ROOT / "site"), read_turtle_folder(ROOT / "ontology", "ontology"))
+    return plan_triples(sorted(set(triples + scheme), key=str))
 
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"

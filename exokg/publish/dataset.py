@@ -1,0 +1,13 @@
+"""Dataset-level files: the dumps of the whole graph."""
+
+from __future__ import annotations
+
+from exokg.graph import store
+from exokg.publish.site import Site
+
+
+def plan_dumps(site: Site) -> None:
+    triples = site.input.triples
+    site.add_file("dump.ttl", store.turtle(triples))
+    site.add_file("dump.nt", store.ntriples(triples))
+    site.add_file("dump.jsonld", store.jsonld(triples))

@@ -1,0 +1,130 @@
+"""What the publish stage starts from, and the builder its sections share.
+
+The site is made by *sections* (:mod:`exokg.publish.resources`, :mod:`exokg.publish.indexes`,
+:mod:`exokg.publish.dataset`, …), each a function of a :class:`Site` that adds files to its plan.
+They run in a fixed order, so a later section can read what an earlier one planned (the dataset
+description needs the dumps' sizes); nothing is written until every section has run and every
+internal link has been checked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pyoxigraph import Triple
+
+from exokg.graph.iris import Iris
+from exokg.publish.view import GraphView, Value, compact
+from exokg.query import QueryResult, SavedQuery
+from exokg.validate import ValidationReport
+
+Render = Callable[[str, dict[str, Any]], str]
+FORMATS = (("ttl", "text/turtle", "Turtle"), ("jsonld", "application/ld+json", "JSON-LD"),
+           ("nt", "application/n-triples", "N-Triples"))
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+@dataclass(frozen=True)
+class SiteInput:
+    """Everything a site is made from; the publish stage reads nothing else.
+
+    ``triples`` is the graph (what the dumps hold). ``vocabulary`` (the ontology) gets pages for its
+    terms under the base but stays out of the dumps. ``shapes`` are the SHACL shapes as files
+    (name -> bytes) and as triples; ``report`` the validation of this build; ``queries`` the saved
+    queries with their results on this build.
+    """
+
+    triples: Sequence[Triple]
+    title: str
+    base_iri: str
+    build_date: dt.date
+    version: str
+    description: str = ""
+    licence: str = ""
+    vocabulary: Sequence[Triple] = ()
+    vocabulary_files: dict[str, bytes] = field(default_factory=dict)
+    shapes: Sequence[Triple] = ()
+    shapes_files: dict[str, bytes] = field(default_factory=dict)
+    report: ValidationReport | None = None
+    queries: Sequence[tuple[SavedQuery, QueryResult]] = ()
+    assets: dict[str, bytes] = field(default_factory=dict)
+
+
+@dataclass
+class SitePlan:
+    """The site as bytes by relative path, and the problems found while planning it."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    pages: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def page_file(iris: Iris, iri: str) -> str | None:
+    """Site-relative file of the HTML page of a resource under the base (``work/doi-x.html``)."""
+    local = iris.local_path(iri)
+    if local is None:
+        return None
+    if local == "" or local.endswith("/"):
+        return local + "index.html"
+    if re.search(r"\.(ttl|nt|jsonld|html|gz|trig|nq)$", local):
+        return local  # a file the site publishes as it is (a dump), not a resource page
+    return local + ".html"
+
+
+def href(from_path: str, to_path: str) -> str:
+    """The relative link from one site file to another."""
+    return posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
+
+
+class Site:
+    """The shared state of one site build: the input, a view of the graph, the renderer and the plan."""
+
+    def __init__(self, data: SiteInput, render: Render) -> None:
+        self.input = data
+        self.iris = Iris(data.base_iri)
+        self.view = GraphView([*data.triples, *data.vocabulary], self.iris.base)
+        self.render = render
+        self.plan = SitePlan(files=dict(data.assets))
+        # Sections add to these; every page's head shows them (see ``common``).
+        self.head_links: list[Callable[[str, str], list[dict[str, str]]]] = []
+
+    def link(self, iri: str, from_path: str) -> Value:
+        """A labelled link to a resource: its page when the graph describes it, else the IRI itself."""
+        target = page_file(self.iris, iri) if iri.split("#", 1)[0] in self.view.by_page else None
+        return Value(self.view.label(iri), iri, href=href(from_path, target) if target else iri)
+
+    def common(self, iri: str, path: str, label: str | None = None) -> dict[str, Any]:
+        """The context every template gets: site title, root, labels, alternates and dump links."""
+        stem = path[: -len(".html")]
+        resource = path in self.plan.files or iri.split("#", 1)[0] in self.view.by_page
+        links = [link for make in self.head_links for link in make(iri, path)]
+        return {
+            "site_title": self.input.title,
+            "iri": iri,
+            "root": href(path, "index.html").removesuffix("index.html"),
+            "label": label if label is not None else self.view.label(iri),
+            "types": [compact(t) for t in self.view.types(iri)],
+            "alternates": [{"href": href(path, f"{stem}.{ext}"), "type": media, "name": name}
+                           for ext, media, name in FORMATS] if resource and iri.startswith(self.iris.base)
+            and iri != self.iris.base else [],
+            "head_links": links,
+            "jsonld": None,
+            "dumps": [{"href": href(path, f"dump.{ext}"), "name": name} for ext, name in
+                      (("ttl", "Turtle"), ("nt", "N-Triples"), ("jsonld", "JSON-LD"))],
+        }
+
+    def add_page(self, path: str, template: str, context: dict[str, Any]) -> None:
+        """Render one HTML page into the plan."""
+        self.plan.files[path] = self.render(template, context).encode("utf-8")
+        self.plan.pages += 1
+
+    def add_file(self, path: str, content: bytes) -> None:
+        self.plan.files[path] = content
+
+    def warn(self, message: str) -> None:
+        self.plan.warnings.append(message)
