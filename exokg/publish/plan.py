@@ -12,19 +12,24 @@ from collections.abc import Callable, Sequence
 from html.parser import HTMLParser
 
 from exokg.publish.dataset import plan_dumps
+from exokg.publish.docs import plan_docs
 from exokg.publish.indexes import plan_indexes
 from exokg.publish.resources import plan_resources
+from exokg.publish.search import plan_search
+from exokg.publish.serving import plan_serving, signposting
 from exokg.publish.site import Render, Site, SiteInput, SitePlan, page_file
 
 __all__ = ["SECTIONS", "SiteInput", "SitePlan", "check_links", "page_file", "plan_site"]
 
 Section = Callable[[Site], None]
-SECTIONS: tuple[Section, ...] = (plan_resources, plan_indexes, plan_dumps)
+# In this order: later sections may read what earlier ones planned (the rules list every page).
+SECTIONS: tuple[Section, ...] = (plan_resources, plan_docs, plan_indexes, plan_search, plan_dumps, plan_serving)
 
 
 def plan_site(data: SiteInput, render: Render, sections: Sequence[Section] = SECTIONS) -> SitePlan:
     """Every file of the site, planned by ``sections`` in order, with the dangling links as warnings."""
     site = Site(data, render)
+    site.head_links.append(lambda iri, path: signposting(site, iri, path))
     for section in sections:
         section(site)
     site.plan.warnings.extend(check_links(site.plan.files))

@@ -9,8 +9,11 @@ from typing import Any
 from exokg.graph import store
 from exokg.graph.iris import doi_iri, pmc_iri, pubmed_iri
 from exokg.graph.mapping import lexical
-from exokg.graph.namespaces import BIRO, C4O, CITO, EXO, FABIO, FRBR, PRISM, SCHEMA
+from exokg.graph.namespaces import BIRO, C4O, CITO, EXO, FABIO, FRBR, PRISM, SCHEMA, VOID
 from exokg.publish.claims import claim_context, concept_context, work_claims
+from exokg.publish.dataset import dataset_context
+from exokg.publish.docs import TERM_TYPES, term_context
+from exokg.publish.schema_org import embedded_jsonld
 from exokg.publish.site import FORMATS, Site, page_file
 from exokg.publish.view import Value, compact
 
@@ -35,10 +38,15 @@ def plan_resources(site: Site) -> None:
         site.add_page(path, _template(view.types(page)), page_context(site, page, path))
 
 
+# The first kind a resource has picks its page template.
+PAGE_KINDS = ((str(EXO.Article), "article.html"), (str(FABIO.Expression), "work.html"), (str(EXO.Claim), "claim.html"),
+              (SKOS_CONCEPT, "concept.html"), (str(VOID.Dataset), "dataset.html"),
+              *((t, "term.html") for t in TERM_TYPES))
+
+
 def _template(types: list[str]) -> str:
-    for kind, template in ((EXO.Article, "article.html"), (FABIO.Expression, "work.html"),
-                           (EXO.Claim, "claim.html"), (SKOS_CONCEPT, "concept.html")):
-        if str(kind) in types:
+    for kind, template in PAGE_KINDS:
+        if kind in types:
             return template
     return "resource.html"
 
@@ -70,6 +78,11 @@ def page_context(site: Site, page: str, path: str) -> dict[str, Any]:
         context.update(claim_context(view, page, link))
     if SKOS_CONCEPT in types:
         context.update(concept_context(view, page, link))
+    if str(VOID.Dataset) in types:
+        context.update(dataset_context(site, page, path))
+    if any(t in TERM_TYPES for t in types):
+        context.update(term_context(site, page, path))
+    context["jsonld"] = embedded_jsonld(site, page, path)
     return context
 
 
