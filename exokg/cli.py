@@ -15,7 +15,7 @@ from exokg.claims import ConceptScheme, extract, load_scheme
 from exokg.claims.evaluate import evaluate as evaluate_claims
 from exokg.config import Config, load_config
 from exokg.errors import ConfigError, ExokgError, InputError, QueryError, UnreadablePage
-from exokg.fetch import Fetcher, FetchReport, read_ids
+from exokg.fetch import Fetcher, FetchReport, NoProgress, read_ids
 from exokg.graph import store as rdf
 from exokg.graph.iris import concept_iri
 from exokg.model import Assertion
@@ -73,7 +73,7 @@ def cli(ctx: click.Context, quiet: bool, verbose: bool) -> None:
     log.handlers[:] = [handler]
     log.propagate = False
     log.setLevel(logging.ERROR if quiet else logging.DEBUG if verbose else logging.INFO)
-    ctx.obj = {"verbose": verbose, "quiet": quiet}
+    ctx.ensure_object(dict).update(verbose=verbose, quiet=quiet)
 
 
 def _config(project: Path | None, **overrides: Any) -> Config:
@@ -251,10 +251,34 @@ def export(project: Path | None, fmt: str) -> None:
         sys.exit(InputError.exit_code)
 
 
-def _fetcher_for(config: Config, *, offline: bool, refresh: bool, quiet: bool) -> tuple[HttpClient, Fetcher]:
+class _ProgressBar:
+    """Fetch progress on stderr: a bar redrawn in place on a terminal, its label once a task otherwise."""
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+
+    def begin(self, label: str, total: int) -> None:
+        self.end()
+        self._bar = click.progressbar(length=total, label=f"exokg: fetching {label}", file=sys.stderr,
+                                      show_pos=True, show_percent=False)
+        self._bar.__enter__()
+
+    def advance(self, steps: int) -> None:
+        if self._bar is not None:
+            self._bar.update(steps)
+
+    def end(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
+
+
+def _fetcher_for(ctx: click.Context, config: Config, *, offline: bool, refresh: bool) -> tuple[HttpClient, Fetcher]:
+    # The root context's object may carry a clock: tests pass one that only pretends to sleep.
+    options = ctx.find_root().obj or {}
     client = HttpClient(config.http_cache_dir, contact=config.contact, ncbi_api_key=config.ncbi_api_key,
-                        offline=offline, refresh=refresh)
-    progress = (lambda line: None) if quiet else (lambda line: click.echo(f"exokg: {line}", err=True))
+                        offline=offline, refresh=refresh, clock=options.get("clock"))
+    progress = NoProgress() if options.get("quiet") else _ProgressBar()
     fetcher = Fetcher(client, http_services(config.sources), config.corpus_dir, refresh=refresh, progress=progress)
     return client, fetcher
 
@@ -285,11 +309,13 @@ def fetch(ctx: click.Context, ids: tuple[str, ...], project: Path | None, refres
     """Fetch article records (pmid:N, doi:10.x/y, pmcid:PMCn, or @FILE with one id per line) into the corpus.
 
     PMIDs come from NCBI efetch (200 per request), DOIs from Crossref, PMCIDs from Europe PMC.
-    References and citing works come from Europe PMC (PMIDs) or OpenCitations (DOIs).
+    References and citing works come from Europe PMC (PMIDs) or, for DOIs, from the reference list
+    deposited with Crossref and from OpenCitations. Beside each saved file goes its retrieval record
+    (FILE.retrieval.json: the request and when it was answered), published with the graph.
     """
     config = _config(project)
     article_ids = read_ids(ids)
-    client, fetcher = _fetcher_for(config, offline=offline, refresh=refresh, quiet=_quiet(ctx))
+    client, fetcher = _fetcher_for(ctx, config, offline=offline, refresh=refresh)
     with client:
         report = fetcher.fetch(article_ids, depth=depth, citing=citing)
     _fetch_summary(client, report)
@@ -303,23 +329,22 @@ def fetch(ctx: click.Context, ids: tuple[str, ...], project: Path | None, refres
               help="Fetch at most this many hits.")
 @click.option("--refresh", is_flag=True, help="Ask the network again instead of the HTTP cache.")
 @click.option("--offline", is_flag=True, help="Use only the HTTP cache.")
+@click.option("--depth", type=click.IntRange(0, 3), default=0, show_default=True,
+              help="Also fetch the works the hits cite, this many levels down (0: the hits only).")
+@click.option("--citing", is_flag=True, help="With --depth, also fetch the works that cite the hits.")
 @click.pass_context
 def search(ctx: click.Context, query_text: str, project: Path | None, limit: int, refresh: bool,
-           offline: bool) -> None:
-    """Search PubMed and fetch the hits' records into the corpus."""
+           offline: bool, depth: int, citing: bool) -> None:
+    """Search PubMed (esearch, paged through the history server) and fetch the hits' records into the corpus."""
     config = _config(project)
-    client, fetcher = _fetcher_for(config, offline=offline, refresh=refresh, quiet=_quiet(ctx))
+    client, fetcher = _fetcher_for(ctx, config, offline=offline, refresh=refresh)
     with client:
-        result = fetcher.search(query_text, limit)
+        result = fetcher.search(query_text, limit, depth=depth, citing=citing)
     if result.count == 0:
         messages = "; ".join(result.errors + result.warnings)
         log.info("no PubMed articles match %r%s; nothing written", query_text, f" ({messages})" if messages else "")
         return
     _fetch_summary(client, fetcher.report)
-
-
-def _quiet(ctx: click.Context) -> bool:
-    return bool(ctx.find_root().obj and ctx.find_root().obj.get("quiet"))
 
 
 def main() -> None:

@@ -4,9 +4,11 @@ One file per article, named from its id and written atomically: ``pubmed-<pmid>.
 an efetch batch, bytes unchanged), ``crossref-<doi>.json`` (the ``/works`` answer) and
 ``europepmc-<PMCID>.json`` (the ``core`` search answer). An article whose file exists is skipped
 unless ``refresh``. Every response is also in the HTTP cache, so the same ids fetched with
-``offline=True`` write the same bytes. With ``depth`` above 0 the references (and with ``citing``
-the citing works) of each article are followed: Europe PMC for a PMID, OpenCitations for a DOI;
-those lists stay in the cache only, and the linked works' records join the corpus.
+``offline=True`` write the same bytes. Beside each file goes its retrieval record
+(``<file>.retrieval.json``: service, request URL, time of the response). With ``depth`` above 0 the
+references (and with ``citing`` the citing works) of each article are followed: Europe PMC for a
+PMID; for a DOI, the reference list deposited in its Crossref record and OpenCitations. Those lists
+stay in the cache only, and the linked works' records join the corpus.
 """
 
 from __future__ import annotations
@@ -14,16 +16,26 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from exokg.errors import ConfigError
+from exokg.model import Retrieval
 from exokg.sources import eutils
 from exokg.sources.cache import write_atomic
-from exokg.sources.clients import Linked, crossref_work, europepmc_by_pmcid, europepmc_links, opencitations_links
-from exokg.sources.http import FetchError, HttpClient, Service
+from exokg.sources.clients import (
+    Linked,
+    crossref_reference_links,
+    crossref_work,
+    europepmc_by_pmcid,
+    europepmc_links,
+    opencitations_links,
+)
+from exokg.sources.http import FetchError, HttpClient, Response, Service
 from exokg.sources.identifiers import clean_doi
+from exokg.sources.retrieval import record_path, retrieval_record
 
 KINDS = ("pmid", "doi", "pmcid")
 _SAFE = re.compile(r"[^a-z0-9._-]+")
@@ -100,8 +112,36 @@ class FetchReport:
         return not self.failed and not self.not_found
 
 
+class Progress(Protocol):
+    """Where a fetch reports how far it is: one task at a time, each with a known number of steps."""
+
+    def begin(self, label: str, total: int) -> None: ...
+
+    def advance(self, steps: int) -> None: ...
+
+    def end(self) -> None: ...
+
+
+class NoProgress:
+    """Reports nothing (``-q``, and library use)."""
+
+    def begin(self, label: str, total: int) -> None:
+        pass
+
+    def advance(self, steps: int) -> None:
+        pass
+
+    def end(self) -> None:
+        pass
+
+
 class Fetcher:
-    """Fetches ids into ``corpus_dir`` through ``client``; ``progress`` gets one line per batch or id."""
+    """Fetches ids into ``corpus_dir`` through ``client``, reporting how far it is to ``progress``.
+
+    Beside every file it saves goes its retrieval record (:mod:`exokg.sources.retrieval`): the service,
+    the request and when its response came, which the graph publishes as the source record's PROV-O
+    generation.
+    """
 
     def __init__(
         self,
@@ -110,41 +150,54 @@ class Fetcher:
         corpus_dir: Path,
         *,
         refresh: bool = False,
-        progress: Callable[[str], None] = lambda line: None,
+        progress: Progress | None = None,
     ) -> None:
         self.client, self.services, self.corpus = client, services, corpus_dir
-        self.refresh, self.progress = refresh, progress
+        self.refresh, self.progress = refresh, progress or NoProgress()
         self.report = FetchReport()
         self._done: set[ArticleId] = set()
 
     def fetch(self, ids: Sequence[ArticleId], *, depth: int = 0, citing: bool = False) -> FetchReport:
         """Fetch ``ids`` and, ``depth`` levels down, the works they cite (and, with ``citing``, cite them)."""
-        level = list(dict.fromkeys(ids))
-        for current in range(depth + 1):
-            level = [i for i in level if i not in self._done]
-            if not level:
-                break
-            self._fetch_level(level)
-            if current < depth:
-                level = self._linked(level, citing)
-        return self.report
+        level = [i for i in dict.fromkeys(ids) if i not in self._done]
+        self._fetch_level(level)
+        return self._follow(level, depth, citing)
 
-    def search(self, term: str, limit: int, batch: int | None = None) -> eutils.SearchResult:
-        """Search PubMed and save up to ``limit`` hits, paging the history server ``batch`` at a time."""
+    def search(
+        self, term: str, limit: int, batch: int | None = None, *, depth: int = 0, citing: bool = False
+    ) -> eutils.SearchResult:
+        """Search PubMed and save up to ``limit`` hits, paging the history server ``batch`` at a time; then
+        follow their references (and with ``citing`` their citing works) ``depth`` levels down."""
         ncbi, batch = self.services["ncbi"], batch or eutils.BATCH
         result = eutils.esearch(self.client, ncbi, term, retmax=min(limit, batch))
         total = min(limit, result.count)
-        for start in range(0, total, batch):
-            size = min(batch, total - start)
-            try:
-                response = eutils.efetch_history(self.client, ncbi, result, start, size)
-            except FetchError as exc:
-                self.report.failed.append((f"hits {start + 1}-{start + size}", exc.reason))
-                continue
-            for pmid, document in sorted(eutils.split_articles(response.body).items()):
-                self._save(ArticleId("pmid", pmid), document)
-            self.progress(f"search: {min(start + size, total)} of {total} hits")
+        hits: list[ArticleId] = []
+        self.progress.begin("PubMed hits", total)
+        try:
+            for start in range(0, total, batch):
+                size = min(batch, total - start)
+                try:
+                    response = eutils.efetch_history(self.client, ncbi, result, start, size)
+                except FetchError as exc:
+                    self.report.failed.append((f"hits {start + 1}-{start + size}", exc.reason))
+                    continue
+                finally:
+                    self.progress.advance(size)
+                for pmid, document in sorted(eutils.split_articles(response.body).items()):
+                    hits.append(ArticleId("pmid", pmid))
+                    self._save(ArticleId("pmid", pmid), document, response, "ncbi")
+        finally:
+            self.progress.end()
+        self._follow(hits, depth, citing)
         return result
+
+    def _follow(self, level: list[ArticleId], depth: int, citing: bool) -> FetchReport:
+        for _ in range(depth):
+            level = [i for i in self._linked(level, citing) if i not in self._done]
+            if not level:
+                break
+            self._fetch_level(level)
+        return self.report
 
     def _fetch_level(self, ids: list[ArticleId]) -> None:
         todo = []
@@ -154,15 +207,22 @@ class Fetcher:
                 self.report.skipped.append(str(article_id))
             else:
                 todo.append(article_id)
-        pmids = [i.value for i in todo if i.kind == "pmid"]
-        for batch in eutils.batches(pmids):
-            self._fetch_pubmed(batch)
-        for article_id in (i for i in todo if i.kind != "pmid"):
-            try:
-                self._fetch_one(article_id)
-            except FetchError as exc:
-                self.report.failed.append((str(article_id), exc.reason))
-            self.progress(f"fetch: {article_id}")
+        if not todo:
+            return
+        self.progress.begin("records", len(todo))
+        try:
+            pmids = [i.value for i in todo if i.kind == "pmid"]
+            for batch in eutils.batches(pmids):
+                self._fetch_pubmed(batch)
+                self.progress.advance(len(batch))
+            for article_id in (i for i in todo if i.kind != "pmid"):
+                try:
+                    self._fetch_one(article_id)
+                except FetchError as exc:
+                    self.report.failed.append((str(article_id), exc.reason))
+                self.progress.advance(1)
+        finally:
+            self.progress.end()
 
     def _fetch_pubmed(self, batch: Sequence[str]) -> None:
         try:
@@ -173,47 +233,76 @@ class Fetcher:
         documents = eutils.split_articles(response.body)
         for pmid in batch:
             if pmid in documents:
-                self._save(ArticleId("pmid", pmid), documents[pmid])
+                self._save(ArticleId("pmid", pmid), documents[pmid], response, "ncbi")
             else:
                 self.report.not_found.append(f"pmid:{pmid}")
-        self.progress(f"fetch: {len(batch)} PubMed records ({batch[0]} to {batch[-1]})")
 
     def _fetch_one(self, article_id: ArticleId) -> None:
         if article_id.kind == "doi":
-            response = crossref_work(self.client, self.services["crossref"], article_id.value)
+            service = "crossref"
+            response = crossref_work(self.client, self.services[service], article_id.value)
             found = not response.not_found
         else:
-            response = europepmc_by_pmcid(self.client, self.services["europepmc"], article_id.value)
+            service = "europepmc"
+            response = europepmc_by_pmcid(self.client, self.services[service], article_id.value)
             found = not response.not_found and int(response.json().get("hitCount") or 0) > 0
         if found:
-            self._save(article_id, response.body)
+            self._save(article_id, response.body, response, service)
         else:
             self.report.not_found.append(str(article_id))
 
-    def _save(self, article_id: ArticleId, body: bytes) -> None:
-        write_atomic(self.corpus / article_id.file_name(), body)
+    def _save(self, article_id: ArticleId, body: bytes, response: Response, service: str) -> None:
+        # The record goes first: interrupted between the two writes, a fetch leaves a record whose file is
+        # missing (fetched again next time), never a file whose record describes an older version.
+        path = self.corpus / article_id.file_name()
+        write_atomic(record_path(path), retrieval_record(path.name, body,
+                                                         Retrieval(service, response.url, response.retrieved)))
+        write_atomic(path, body)
         self._done.add(article_id)
         self.report.saved.append(str(article_id))
 
     def _linked(self, ids: list[ArticleId], citing: bool) -> list[ArticleId]:
         kinds = ("references", "citations") if citing else ("references",)
         found: list[ArticleId] = []
-        for article_id in ids:
-            pmid, doi = self._link_keys(article_id)
-            for kind in kinds:
-                try:
-                    if pmid:
-                        links = europepmc_links(self.client, self.services["europepmc"], pmid, kind)
-                    elif doi:
-                        links = opencitations_links(self.client, self.services["opencitations"], doi, kind)
-                    else:
-                        continue
-                except FetchError as exc:
-                    self.report.failed.append((f"{kind} of {article_id}", exc.reason))
-                    continue
-                found.extend(i for i in map(_as_id, links) if i is not None)
-                self.progress(f"{kind} of {article_id}: {len(links)}")
+        self.progress.begin("references and citations" if citing else "references", len(ids))
+        try:
+            for article_id in ids:
+                found.extend(self._links_of(article_id, kinds))
+                self.progress.advance(1)
+        finally:
+            self.progress.end()
         return list(dict.fromkeys(found))
+
+    def _links_of(self, article_id: ArticleId, kinds: tuple[str, ...]) -> list[ArticleId]:
+        pmid, doi = self._link_keys(article_id)
+        found: list[ArticleId] = []
+        if doi and not pmid and "references" in kinds:
+            # Crossref's deposited reference list is in the saved record already: no request needed.
+            found.extend(self._crossref_references(article_id))
+        for kind in kinds:
+            try:
+                if pmid:
+                    links = europepmc_links(self.client, self.services["europepmc"], pmid, kind)
+                elif doi:
+                    links = opencitations_links(self.client, self.services["opencitations"], doi, kind)
+                else:
+                    continue
+            except FetchError as exc:
+                self.report.failed.append((f"{kind} of {article_id}", exc.reason))
+                continue
+            found.extend(i for i in map(_as_id, links) if i is not None)
+        return found
+
+    def _crossref_references(self, article_id: ArticleId) -> list[ArticleId]:
+        path = self.corpus / article_id.file_name()
+        if article_id.kind != "doi" or not path.is_file():
+            return []
+        try:
+            return [i for i in map(_as_id, crossref_reference_links(json.loads(path.read_bytes())))
+                    if i is not None]
+        except ValueError as exc:
+            self.report.failed.append((f"references of {article_id}", f"{path.name} is not JSON: {exc}"))
+            return []
 
     def _link_keys(self, article_id: ArticleId) -> tuple[str | None, str | None]:
         if article_id.kind == "pmid":

@@ -88,11 +88,23 @@ class Reference:
 
 
 @dataclass(frozen=True)
+class Retrieval:
+    """How a fetched file came: the service, the request's URL (without the caller's key or address) and
+    when the response was retrieved (ISO 8601, UTC)."""
+
+    service: str
+    url: str
+    retrieved: str
+
+
+@dataclass(frozen=True)
 class Source:
-    """Where a record came from: a saved file (``path`` relative to the corpus) and its content hash."""
+    """Where a record came from: a saved file (``path`` relative to the corpus), its content hash and,
+    for a file fetched from an API, the request that fetched it."""
 
     name: str
     sha256: str
+    retrieval: Retrieval | None = None
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from exokg.publish.render import make_renderer, read_assets, render_with
 from exokg.publish.write import write_site
 from exokg.records import merge_records
 from exokg.sources import read_corpus
+from exokg.sources.retrieval import is_record as is_retrieval_record
 from exokg.validate import ValidationReport, load_shapes, validate
 from exokg.works import Bibliography, resolve
 
@@ -82,11 +83,13 @@ class BuildResult:
 
 
 def corpus_files(config: Config) -> list[Path]:
-    """The saved pages of the project: every visible file directly in the corpus folder, by name."""
+    """The saved pages of the project: every visible file directly in the corpus folder, by name, but the
+    retrieval records that ``exokg fetch`` keeps beside the files it saved."""
     if not config.corpus_dir.is_dir():
         raise ConfigError(f"{config.corpus_dir}: the corpus folder does not exist",
                           "create it and put saved article pages in it, or fix [paths] corpus")
-    return sorted(p for p in config.corpus_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+    return sorted(p for p in config.corpus_dir.iterdir()
+                  if p.is_file() and not p.name.startswith(".") and not is_retrieval_record(p))
 
 
 def read_graph(config: Config, pages: Sequence[Path] | None = None) -> Graph:

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-import functools
+import hashlib
+import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
+import rdflib
 from click.testing import CliRunner, Result
 from http_server import FakeClock, LocalServer, Reply, local_server
 
 from exokg import cli as cli_module
-from exokg.fetch import ArticleId, read_ids
-from exokg.sources.http import HttpClient
+from exokg.config import load_config
+from exokg.fetch import ArticleId, Fetcher, read_ids
+from exokg.sources.http import HttpClient, services
+from exokg.sources.retrieval import SUFFIX, is_record
 
 __all__ = ["local_server"]
 REPLAY = Path(__file__).parent / "data" / "api" / "replay"
@@ -29,17 +35,23 @@ def proj(tmp_path: Path, local_server: LocalServer, monkeypatch: pytest.MonkeyPa
         f'[project]\ncontact = "test@example.org"\n\n[sources]\nncbi = "{url}/ncbi/"\n'
         f'europepmc = "{url}/epmc/"\ncrossref = "{url}/cr/"\nopencitations = "{url}/oc/"\n'
     )
-    monkeypatch.setattr(cli_module, "HttpClient", functools.partial(HttpClient, clock=FakeClock()))
     monkeypatch.delenv("NCBI_API_KEY", raising=False)
     yield root
 
 
 def run(proj: Path, *args: str) -> Result:
-    return CliRunner().invoke(cli_module.cli, [*args, "--project", str(proj)])
+    # A clock that only pretends to sleep: rate limits and backoff cost nothing and are asserted on.
+    return CliRunner().invoke(cli_module.cli, [*args, "--project", str(proj)], obj={"clock": FakeClock()})
 
 
 def corpus(proj: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted((proj / "corpus").glob("*"))}
+    return {p.name: p.read_bytes() for p in sorted((proj / "corpus").glob("*")) if not is_record(p)}
+
+
+def records(proj: Path) -> dict[str, dict[str, str]]:
+    """The retrieval records beside the fetched files, by the file they describe."""
+    return {p.name.removesuffix(SUFFIX): json.loads(p.read_text()) for p in sorted((proj / "corpus").glob("*"))
+            if is_record(p)}
 
 
 def test_ids_parse_in_one_spelling(tmp_path: Path) -> None:
@@ -164,8 +176,146 @@ def test_an_interrupted_fetch_keeps_what_came_and_a_rerun_fetches_the_rest(
 
 def test_quiet_hides_the_progress_lines(proj: Path, local_server: LocalServer) -> None:
     local_server.script("/ncbi/efetch.fcgi", Reply.file(REPLAY / "biopython_pubmed2.xml", XML))
-    result = CliRunner().invoke(cli_module.cli, ["-q", "fetch", "pmid:11748933", "--project", str(proj)])
+    result = CliRunner().invoke(cli_module.cli, ["-q", "fetch", "pmid:11748933", "--project", str(proj)],
+                                obj={"clock": FakeClock()})
     assert result.exit_code == 0 and result.output == ""
+
+
+def test_progress_names_each_task_with_its_size(proj: Path, local_server: LocalServer) -> None:
+    local_server.script("/ncbi/efetch.fcgi", Reply.file(REPLAY / "biopython_pubmed2.xml", XML))
+    local_server.script("/cr/works/10.1038/srep16696", Reply.file(REPLAY / "works_10_1038_srep16696.json", JSON))
+    result = run(proj, "fetch", "pmid:11748933", "pmid:11700088", "doi:10.1038/srep16696")
+    assert result.exit_code == 0, result.output
+    # Not a terminal here, so click's bar prints each task's label once instead of redrawing.
+    assert result.output.count("exokg: fetching records") == 1
+
+
+class Recorder:
+    """A :class:`~exokg.fetch.Progress` that keeps what it was told."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, int]] = []
+
+    def begin(self, label: str, total: int) -> None:
+        self.events.append((label, total))
+
+    def advance(self, steps: int) -> None:
+        self.events.append(("+", steps))
+
+    def end(self) -> None:
+        self.events.append(("end", 0))
+
+
+def test_progress_advances_by_batch_to_its_total(proj: Path, local_server: LocalServer) -> None:
+    local_server.script("/ncbi/efetch.fcgi", Reply.file(REPLAY / "biopython_pubmed2.xml", XML))
+    local_server.script("/cr/works/10.1038/srep16696", Reply.file(REPLAY / "works_10_1038_srep16696.json", JSON))
+    config = load_config(proj)
+    progress = Recorder()
+    with HttpClient(config.http_cache_dir, contact="test@example.org", clock=FakeClock()) as client:
+        Fetcher(client, services(config.sources), config.corpus_dir, progress=progress).fetch(
+            [ArticleId("pmid", "11748933"), ArticleId("pmid", "11700088"), ArticleId("doi", "10.1038/srep16696")])
+    assert progress.events == [("records", 3), ("+", 2), ("+", 1), ("end", 0)]
+
+
+def test_each_saved_file_has_its_retrieval_record(proj: Path, local_server: LocalServer,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NCBI_API_KEY", "secret-key-123")
+    local_server.script("/ncbi/efetch.fcgi", Reply.file(REPLAY / "biopython_pubmed2.xml", XML))
+    local_server.script("/cr/works/10.1038/srep16696", Reply.file(REPLAY / "works_10_1038_srep16696.json", JSON))
+    ids = ("pmid:11748933", "pmid:11700088", "doi:10.1038/srep16696")
+    assert run(proj, "fetch", *ids).exit_code == 0
+    found = records(proj)
+    assert sorted(found) == sorted(corpus(proj))
+    efetch = found["pubmed-11748933.xml"]
+    assert efetch["service"] == "ncbi" and efetch == {**found["pubmed-11700088.xml"], "file": efetch["file"],
+                                                       "sha256": efetch["sha256"]}  # one batch, one request
+    assert efetch["url"].startswith(local_server.url + "/ncbi/efetch.fcgi?") and "id=11700088%2C11748933" in efetch[
+        "url"]
+    assert efetch["sha256"] == hashlib.sha256(corpus(proj)["pubmed-11748933.xml"]).hexdigest()
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", efetch["retrieved"])
+    (work,) = (v for k, v in found.items() if k.startswith("crossref-"))
+    assert work["service"] == "crossref" and work["url"] == local_server.url + "/cr/works/10.1038/srep16696"
+    text = "".join(p.read_text() for p in (proj / "corpus").iterdir())
+    assert "secret-key-123" not in text and "test@example.org" not in text and "tool=" not in text
+    # Fetched again from the cache alone, the records are the same bytes: the time is the response's, not now.
+    first = {p.name: p.read_bytes() for p in (proj / "corpus").iterdir()}
+    for path in (proj / "corpus").iterdir():
+        path.unlink()
+    assert run(proj, "fetch", "--offline", *ids).exit_code == 0
+    assert {p.name: p.read_bytes() for p in (proj / "corpus").iterdir()} == first
+
+
+PROV = "http://www.w3.org/ns/prov#"
+
+
+def export(proj: Path) -> Result:
+    return CliRunner().invoke(cli_module.cli, ["export", str(proj), "--format", "nt"])
+
+
+def test_the_graph_says_which_request_fetched_each_field_and_when(proj: Path, local_server: LocalServer) -> None:
+    local_server.script("/ncbi/efetch.fcgi", Reply.file(REPLAY / "biopython_pubmed2.xml", XML))
+    assert run(proj, "fetch", "pmid:11748933").exit_code == 0
+    exported = export(proj)
+    graph = rdflib.Graph().parse(data=exported.stdout_bytes.decode(), format="nt")
+    rows = graph.query("""
+        PREFIX prov: <http://www.w3.org/ns/prov#>
+        PREFIX exo: <https://w3id.org/exokg/ontology/>
+        SELECT ?record ?url ?time ?service WHERE {
+          ?article prov:wasDerivedFrom ?record .
+          ?record prov:wasGeneratedBy ?retrieval .
+          ?retrieval a exo:Retrieval ; prov:used ?url ; prov:endedAtTime ?time ; exo:service ?service .
+        }""")
+    ((record, url, time, service),) = list(rows)
+    saved = records(proj)["pubmed-11748933.xml"]
+    assert str(record).endswith("/source/pubmed-11748933.xml")
+    assert (str(url), str(service)) == (saved["url"], "ncbi")
+    assert time.datatype == rdflib.XSD.dateTime
+    assert f'<{record}#retrieval> <{PROV}endedAtTime> "{saved["retrieved"]}"^^' in exported.stdout
+
+
+def test_a_record_that_no_longer_matches_its_file_is_refused_by_name(proj: Path, local_server: LocalServer) -> None:
+    local_server.script("/ncbi/efetch.fcgi", Reply.file(REPLAY / "biopython_pubmed2.xml", XML))
+    assert run(proj, "fetch", "pmid:11748933").exit_code == 0
+    path = proj / "corpus" / "pubmed-11748933.xml"
+    path.write_bytes(path.read_bytes().replace(b"</PubmedArticleSet>", b"</PubmedArticleSet>\n"))
+    exported = export(proj)
+    assert exported.exit_code == 3
+    assert "pubmed-11748933.xml.retrieval.json" in exported.stderr and "describes another version" in exported.stderr
+    assert "/source/pubmed-11748933.xml>" in exported.stdout and "#retrieval>" not in exported.stdout
+
+
+def test_search_follows_the_hits_references_to_the_chosen_depth(proj: Path, local_server: LocalServer) -> None:
+    local_server.script("/ncbi/esearch.fcgi", Reply.file(REPLAY / "biopython_esearch2.xml", XML))
+    local_server.script("/ncbi/efetch.fcgi", Reply.file(REPLAY / "biopython_pubmed7.xml", XML))
+    local_server.script("/epmc/MED/29963580/references",
+                        Reply.file(REPLAY / "pyeuropepmc_notebook_MED_34308300_references_page1.json", JSON),
+                        Reply.file(REPLAY / "handwritten_europepmc_MED_34308300_references_page2.json", JSON))
+    result = run(proj, "search", "cancer", "--max", "1", "--depth", "1")
+    assert len(local_server.requests_to("/epmc/MED/29963580/references")) == 2
+    assert local_server.requests_to("/epmc/MED/29963580/citations") == []
+    fetches = local_server.requests_to("/ncbi/efetch.fcgi")
+    assert fetches[0].query["query_key"] == ["1"] and len(fetches[1].query["id"][0].split(",")) == 30
+    assert result.exit_code == 3 and "pmid:33000030: not found" in result.output
+
+
+def test_a_doi_s_references_come_from_crossref_and_opencitations(proj: Path, local_server: LocalServer) -> None:
+    work = REPLAY / "works_10_1038_srep16696.json"
+    local_server.script("/cr/works/10.1038/srep16696", Reply.file(work, JSON))
+    deposited = [r["DOI"].lower() for r in json.loads(work.read_bytes())["message"]["reference"] if "DOI" in r]
+    # OpenCitations adds one the deposit lacks, and repeats one it has.
+    local_server.script("/oc/references/doi:10.1038/srep16696", Reply.json([
+        {"oci": "1-2", "citing": "omid:br/1 doi:10.1038/srep16696", "cited": "omid:br/2 doi:10.9999/only-in-oc"},
+        {"oci": "1-3", "citing": "omid:br/1 doi:10.1038/srep16696", "cited": f"omid:br/3 doi:{deposited[0]}"},
+    ]))
+    local_server.script("/oc/citations/doi:10.1038/srep16696",
+                        Reply.file(REPLAY / "handwritten_opencitations_v2_citations_doi_10.1038_srep16696.json", JSON))
+    result = run(proj, "fetch", "doi:10.1038/srep16696", "--depth", "1", "--citing")
+    asked = {unquote(s.path.removeprefix("/cr/works/")) for s in local_server.seen if s.path.startswith("/cr/works/")}
+    assert set(deposited) | {"10.9999/only-in-oc", "10.1016/j.neurobiolaging.2010.03.024"} <= asked
+    assert len(local_server.requests_to("/oc/references/doi:10.1038/srep16696")) == 1
+    # The citing work with a PMID is fetched by PMID (from NCBI), the others by DOI.
+    assert "33817056" in local_server.requests_to("/ncbi/efetch.fcgi")[0].query["id"][0]
+    assert result.exit_code == 3 and "doi:10.9999/only-in-oc: not found" in result.output
 
 
 def test_sources_must_be_known_services(proj: Path) -> None:

@@ -270,6 +270,16 @@ def source_record(out: Triples, iris: Iris, source: Source, layout: str | None) 
     out.add(iri, EXO.sha256, source.sha256)
     if layout:
         out.add(iri, EXO.layout, layout)
+    if source.retrieval is not None:
+        fetched = source.retrieval
+        activity = f"{iri}#retrieval"
+        out.iri(iri, PROV.wasGeneratedBy, activity)
+        out.iri(activity, RDF.type, PROV.Activity)
+        out.iri(activity, RDF.type, EXO.Retrieval)
+        out.add(activity, RDFS.label, f"retrieving {source.name} from {fetched.service}")
+        out.add(activity, EXO.service, fetched.service)
+        out.iri(activity, PROV.used, fetched.url)
+        out.add(activity, PROV.endedAtTime, _typed(fetched.retrieved, XSD.dateTime))
     return iri
 
 

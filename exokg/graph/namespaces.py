@@ -21,6 +21,7 @@ class EXO(DefinedNamespace):
     Authorship: URIRef
     AbstractSection: URIRef
     SourceRecord: URIRef
+    Retrieval: URIRef
     Claim: URIRef
     Assertion: URIRef
     Relation: URIRef
@@ -76,6 +77,7 @@ class EXO(DefinedNamespace):
     authorListComplete: URIRef
     authorship: URIRef
     layout: URIRef
+    service: URIRef
     matchKey: URIRef
     nameAsPrinted: URIRef
     publicationDateAsPrinted: URIRef

@@ -73,6 +73,19 @@ def opencitations_links(client: HttpClient, service: Service, doi: str, kind: st
     return parse_opencitations(response.json(), "cited" if kind == "references" else "citing")
 
 
+def crossref_reference_links(doc: object) -> tuple[Linked, ...]:
+    """The DOIs of a Crossref ``/works`` answer's deposited ``reference[]`` (entries without a DOI are left
+    out: an ``unstructured`` citation is read into the graph by the Crossref parser, not followed)."""
+    message = doc.get("message") if isinstance(doc, dict) else None
+    references = message.get("reference") if isinstance(message, dict) else None
+    found = []
+    for entry in references if isinstance(references, list) else ():
+        doi = entry.get("DOI") if isinstance(entry, dict) else None
+        if isinstance(doi, str) and doi.strip():
+            found.append(Linked(doi=doi.strip().lower()))
+    return tuple(found)
+
+
 def parse_opencitations(doc: object, side: str) -> tuple[Linked, ...]:
     """The ``side`` (``citing`` or ``cited``) ids of a v2 answer: space-separated ``prefix:value`` lists."""
     if not isinstance(doc, list):

@@ -10,6 +10,7 @@ article, never a refusal: a truncated page is still worth its fields.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import hashlib
 import re
 from collections.abc import Iterable
@@ -21,6 +22,7 @@ from exokg.sources.api_records import is_api_json, parse_api_json
 from exokg.sources.normalise import control_ratio, normalise_text
 from exokg.sources.pubmed_xml import is_pubmed_xml, parse_pubmed_xml
 from exokg.sources.registry import DEFAULT_REGISTRY, LayoutRegistry
+from exokg.sources.retrieval import read_retrieval, record_path
 
 _MAX_CONTROL_RATIO = 0.01
 _BOMS = (
@@ -86,18 +88,27 @@ def read_page(path: Path, name: str | None = None, registry: LayoutRegistry | No
     return records[0]
 
 
-def read_records(path: Path, name: str | None = None, registry: LayoutRegistry | None = None) -> tuple[Article, ...]:
+def read_records(
+    path: Path,
+    name: str | None = None,
+    registry: LayoutRegistry | None = None,
+    *,
+    with_retrieval: bool = True,
+) -> tuple[Article, ...]:
     """Every article of one file: each record of an efetch ``PubmedArticleSet`` or of a saved Europe PMC or
     Crossref JSON response, else the page's one.
 
-    The records of one file share its :class:`Source`. ``name`` is as for :func:`read_page`.
+    The records of one file share its :class:`Source`, which holds the file's retrieval record when it has
+    one (see :mod:`exokg.sources.retrieval`; a malformed or stale record is an :class:`UnreadablePage`
+    naming the record, unless ``with_retrieval`` is false). ``name`` is as for :func:`read_page`.
     """
     label = name if name is not None else path.name
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise UnreadablePage(label, f"cannot read the file: {exc.strerror or exc}") from exc
-    source = Source(name=label, sha256=hashlib.sha256(raw).hexdigest())
+    digest = hashlib.sha256(raw).hexdigest()
+    source = Source(name=label, sha256=digest, retrieval=read_retrieval(path, digest) if with_retrieval else None)
     if is_pubmed_xml(raw):
         return parse_pubmed_xml(raw, source)
     if is_api_json(raw):
@@ -114,4 +125,8 @@ def read_corpus(paths: Iterable[Path], registry: LayoutRegistry | None = None) -
             articles.extend(read_records(path, registry=registry))
         except UnreadablePage as exc:
             failures.append(InputFailure(source=exc.source, reason=exc.reason))
+            if exc.source == record_path(path).name:
+                # Only the retrieval record is bad: the article is still worth reading, without its provenance.
+                with contextlib.suppress(UnreadablePage):
+                    articles.extend(read_records(path, registry=registry, with_retrieval=False))
     return Corpus(articles=tuple(articles), failures=tuple(failures))
