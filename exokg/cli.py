@@ -161,16 +161,39 @@ def build(project: Path | None, output: Path | None, publish_anyway: bool, stric
     result = run_build(config, publish_anyway=publish_anyway, strict=strict)
     if result.report.results:
         click.echo(result.report.as_text(), err=True)
-    summary = ", ".join(f"{v} {k}" for k, v in result.summary.items())
+    site_figures = ("pages", "files", "bytes", "seconds")
+    summary = ", ".join(f"{v} {k}" for k, v in result.summary.items() if k not in site_figures)
     if result.published:
-        log.info("built %s: %s", config.output_dir, summary)
+        log.info("built %s: %s", _shown(config.output_dir), summary)
+        log.info("wrote %s pages, %s files, %s to %s in %.1f seconds", f"{result.pages:,}", f"{result.files:,}",
+                 _size(result.bytes_written), _shown(config.output_dir), result.seconds)
     else:
         log.error("nothing written: the graph does not conform to the shapes (--publish-anyway writes it "
-                  "all the same): %s", summary)
+                  "all the same): %s; %.1f seconds", summary, result.seconds)
     if not result.report.conforms:
         sys.exit(1)
     if result.graph.corpus.failures:
         sys.exit(InputError.exit_code)
+
+
+def _size(count: int) -> str:
+    """A size in decimal units, as file managers and web servers show it: ``12.3 MB``."""
+    value = float(count)
+    for unit in ("bytes", "kB", "MB", "GB"):
+        if unit == "bytes" and count < 1000:
+            return f"{count} bytes"
+        if unit != "bytes" and (value < 999.95 or unit == "GB"):
+            return f"{value:,.1f} {unit}"
+        value /= 1000
+    raise AssertionError("unreachable: the last unit always returns")
+
+
+def _shown(path: Path) -> str:
+    """The path as the user would type it: relative to the current folder when inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 @cli.command(epilog=EXIT_CODES)
@@ -295,9 +318,9 @@ def _fetch_summary(client: HttpClient, report: FetchReport) -> None:
 
 
 @cli.command(epilog=EXIT_CODES)
-@click.argument("ids", nargs=-1, required=True, metavar="ID...")
+@click.argument("ids", nargs=-1, required=True, metavar="ID... [DIR]")
 @click.option("--project", type=click.Path(file_okay=False, path_type=Path),
-              help="Project whose corpus receives the records (default: the current directory).")
+              help="Project whose corpus receives the records (default: DIR, else the current directory).")
 @click.option("--refresh", is_flag=True, help="Fetch again, even ids already in the corpus or the HTTP cache.")
 @click.option("--offline", is_flag=True, help="Use only the HTTP cache; fail for what it does not hold.")
 @click.option("--depth", type=click.IntRange(0, 3), default=0, show_default=True,
@@ -313,6 +336,12 @@ def fetch(ctx: click.Context, ids: tuple[str, ...], project: Path | None, refres
     deposited with Crossref and from OpenCitations. Beside each saved file goes its retrieval record
     (FILE.retrieval.json: the request and when it was answered), published with the graph.
     """
+    # DIR is the last argument when it names a folder: an id is never one, and an id list is a file.
+    if ids and Path(ids[-1]).is_dir():
+        project = _one_project(project, Path(ids[-1]))
+        ids = ids[:-1]
+    if not ids:
+        raise click.UsageError("give at least one id (pmid:N, doi:10.x/y, pmcid:PMCn or @FILE)")
     config = _config(project)
     article_ids = read_ids(ids)
     client, fetcher = _fetcher_for(ctx, config, offline=offline, refresh=refresh)
@@ -323,8 +352,9 @@ def fetch(ctx: click.Context, ids: tuple[str, ...], project: Path | None, refres
 
 @cli.command(epilog=EXIT_CODES)
 @click.argument("query_text", metavar="QUERY")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path), metavar="[DIR]")
 @click.option("--project", type=click.Path(file_okay=False, path_type=Path),
-              help="Project whose corpus receives the records (default: the current directory).")
+              help="Project whose corpus receives the records (default: DIR, else the current directory).")
 @click.option("--max", "limit", type=click.IntRange(1, 10000), default=100, show_default=True,
               help="Fetch at most this many hits.")
 @click.option("--refresh", is_flag=True, help="Ask the network again instead of the HTTP cache.")
@@ -333,10 +363,10 @@ def fetch(ctx: click.Context, ids: tuple[str, ...], project: Path | None, refres
               help="Also fetch the works the hits cite, this many levels down (0: the hits only).")
 @click.option("--citing", is_flag=True, help="With --depth, also fetch the works that cite the hits.")
 @click.pass_context
-def search(ctx: click.Context, query_text: str, project: Path | None, limit: int, refresh: bool,
-           offline: bool, depth: int, citing: bool) -> None:
+def search(ctx: click.Context, query_text: str, directory: Path | None, project: Path | None, limit: int,
+           refresh: bool, offline: bool, depth: int, citing: bool) -> None:
     """Search PubMed (esearch, paged through the history server) and fetch the hits' records into the corpus."""
-    config = _config(project)
+    config = _config(_one_project(project, directory) if directory else project)
     client, fetcher = _fetcher_for(ctx, config, offline=offline, refresh=refresh)
     with client:
         result = fetcher.search(query_text, limit, depth=depth, citing=citing)
@@ -345,6 +375,12 @@ def search(ctx: click.Context, query_text: str, project: Path | None, limit: int
         log.info("no PubMed articles match %r%s; nothing written", query_text, f" ({messages})" if messages else "")
         return
     _fetch_summary(client, fetcher.report)
+
+
+def _one_project(option: Path | None, argument: Path) -> Path:
+    if option is not None and option.resolve() != argument.resolve():
+        raise click.UsageError(f"two projects given: DIR {argument} and --project {option}")
+    return argument
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -323,3 +324,16 @@ def test_sources_must_be_known_services(proj: Path) -> None:
     result = run(proj, "fetch", "pmid:1")
     assert result.exit_code == 2
     assert "[sources] has unknown key 'pubmed'" in result.output and "[sources] ncbi must be" in result.output
+
+
+def test_the_project_may_be_given_as_the_last_argument(proj: Path, local_server: LocalServer) -> None:
+    local_server.script("/ncbi/efetch.fcgi", Reply.file(REPLAY / "biopython_pubmed2.xml", XML))
+    local_server.script("/ncbi/esearch.fcgi", Reply.file(REPLAY / "biopython_esearch8.xml", XML))
+    invoke = functools.partial(CliRunner().invoke, cli_module.cli, obj={"clock": FakeClock()})
+    result = invoke(["fetch", "pmid:11748933", str(proj)])
+    assert result.exit_code == 0, result.output
+    assert list(corpus(proj)) == ["pubmed-11748933.xml"]
+    assert invoke(["search", "abcXYZ", str(proj)]).exit_code == 0
+    clash = invoke(["fetch", "pmid:1", str(proj), "--project", str(proj.parent)])
+    assert clash.exit_code == 2 and "two projects given" in clash.output
+    assert invoke(["fetch", str(proj)]).exit_code == 2
