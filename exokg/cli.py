@@ -178,14 +178,14 @@ def build(project: Path | None, output: Path | None, publish_anyway: bool, stric
 
 def _size(count: int) -> str:
     """A size in decimal units, as file managers and web servers show it: ``12.3 MB``."""
-    value = float(count)
-    for unit in ("bytes", "kB", "MB", "GB"):
-        if unit == "bytes" and count < 1000:
-            return f"{count} bytes"
-        if unit != "bytes" and (value < 999.95 or unit == "GB"):
-            return f"{value:,.1f} {unit}"
-        value /= 1000
-    raise AssertionError("unreachable: the last unit always returns")
+    if count < 1000:
+        return f"{count} bytes"
+    value, unit = count / 1000, "kB"
+    for larger in ("MB", "GB"):
+        if value < 999.95:  # what would print as 1000.0 kB is 1.0 MB
+            break
+        value, unit = value / 1000, larger
+    return f"{value:,.1f} {unit}"
 
 
 def _shown(path: Path) -> str:
@@ -362,17 +362,24 @@ def fetch(ctx: click.Context, ids: tuple[str, ...], project: Path | None, refres
 @click.option("--depth", type=click.IntRange(0, 3), default=0, show_default=True,
               help="Also fetch the works the hits cite, this many levels down (0: the hits only).")
 @click.option("--citing", is_flag=True, help="With --depth, also fetch the works that cite the hits.")
+@click.option("--source", type=click.Choice(["pubmed", "europepmc"]), default="pubmed", show_default=True,
+              help="Search PubMed (E-utilities) or Europe PMC (its query syntax; cursorMark paging).")
 @click.pass_context
 def search(ctx: click.Context, query_text: str, directory: Path | None, project: Path | None, limit: int,
-           refresh: bool, offline: bool, depth: int, citing: bool) -> None:
-    """Search PubMed (esearch, paged through the history server) and fetch the hits' records into the corpus."""
+           refresh: bool, offline: bool, depth: int, citing: bool, source: str) -> None:
+    """Search PubMed (esearch, paged through the history server) or Europe PMC, and fetch the hits'
+    records into the corpus."""
     config = _config(_one_project(project, directory) if directory else project)
     client, fetcher = _fetcher_for(ctx, config, offline=offline, refresh=refresh)
     with client:
-        result = fetcher.search(query_text, limit, depth=depth, citing=citing)
-    if result.count == 0:
-        messages = "; ".join(result.errors + result.warnings)
-        log.info("no PubMed articles match %r%s; nothing written", query_text, f" ({messages})" if messages else "")
+        if source == "europepmc":
+            count, messages = fetcher.search_europepmc(query_text, limit, depth=depth, citing=citing), ""
+        else:
+            result = fetcher.search(query_text, limit, depth=depth, citing=citing)
+            count, messages = result.count, "; ".join(result.errors + result.warnings)
+    if count == 0 and not fetcher.report.failed:
+        name = "Europe PMC" if source == "europepmc" else "PubMed"
+        log.info("no %s articles match %r%s; nothing written", name, query_text, f" ({messages})" if messages else "")
         return
     _fetch_summary(client, fetcher.report)
 

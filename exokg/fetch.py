@@ -31,6 +31,7 @@ from exokg.sources.clients import (
     crossref_work,
     europepmc_by_pmcid,
     europepmc_links,
+    europepmc_search,
     opencitations_links,
 )
 from exokg.sources.http import FetchError, HttpClient, Response, Service
@@ -191,6 +192,34 @@ class Fetcher:
         self._follow(hits, depth, citing)
         return result
 
+    def search_europepmc(self, query: str, limit: int, *, depth: int = 0, citing: bool = False) -> int:
+        """Search Europe PMC (``cursorMark`` paging) and save each of up to ``limit`` hits as its own record,
+        then follow references as :meth:`search` does. Returns the number of hits Europe PMC reports."""
+        hits: list[ArticleId] = []
+        count, started = 0, False
+        try:
+            for count, results, response in europepmc_search(self.client, self.services["europepmc"], query, limit):
+                if not started:
+                    self.progress.begin("Europe PMC hits", min(limit, count))
+                    started = True
+                for result in results:
+                    article_id = _europepmc_id(result)
+                    if article_id is None:
+                        self.report.failed.append((f"Europe PMC hit {result.get('id')!r}", "no PMID, PMCID or DOI"))
+                        continue
+                    # One record per file, as for the other sources; re-serialised with sorted keys, so stable.
+                    body = json.dumps(result, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+                    self._save(article_id, body.encode("utf-8"), response, "europepmc",
+                               name=f"europepmc-{article_id.kind}-{article_id.value}.json")
+                    hits.append(article_id)
+                self.progress.advance(len(results))
+        except FetchError as exc:
+            self.report.failed.append((f"Europe PMC search after {len(hits)} hits", exc.reason))
+        finally:
+            self.progress.end()
+        self._follow(hits, depth, citing)
+        return count
+
     def _follow(self, level: list[ArticleId], depth: int, citing: bool) -> FetchReport:
         for _ in range(depth):
             level = [i for i in self._linked(level, citing) if i not in self._done]
@@ -251,10 +280,11 @@ class Fetcher:
         else:
             self.report.not_found.append(str(article_id))
 
-    def _save(self, article_id: ArticleId, body: bytes, response: Response, service: str) -> None:
+    def _save(self, article_id: ArticleId, body: bytes, response: Response, service: str,
+              name: str | None = None) -> None:
         # The record goes first: interrupted between the two writes, a fetch leaves a record whose file is
         # missing (fetched again next time), never a file whose record describes an older version.
-        path = self.corpus / article_id.file_name()
+        path = self.corpus / (name or article_id.file_name())
         write_atomic(record_path(path), retrieval_record(path.name, body,
                                                          Retrieval(service, response.url, response.retrieved)))
         write_atomic(path, body)
@@ -315,6 +345,20 @@ class Fetcher:
         results = json.loads(path.read_bytes()).get("resultList", {}).get("result", [])
         first = results[0] if results and isinstance(results[0], dict) else {}
         return first.get("pmid"), (first.get("doi") or "").lower() or None
+
+
+def _europepmc_id(result: Mapping[str, object]) -> ArticleId | None:
+    """The id a Europe PMC hit is filed and followed by: its PMID, else its PMCID, else its DOI."""
+    pmid, pmcid, doi = (result.get(k) for k in ("pmid", "pmcid", "doi"))
+    if isinstance(pmid, str) and pmid.isdigit():
+        return ArticleId("pmid", str(int(pmid)))
+    for kind, value in (("pmcid", pmcid), ("doi", doi)):
+        if isinstance(value, str) and value:
+            try:
+                return ArticleId.parse(f"{kind}:{value}")
+            except ValueError:
+                continue
+    return None
 
 
 def _as_id(link: Linked) -> ArticleId | None:

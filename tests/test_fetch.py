@@ -19,6 +19,7 @@ from exokg import cli as cli_module
 from exokg.config import load_config
 from exokg.fetch import ArticleId, Fetcher, read_ids
 from exokg.sources.http import HttpClient, services
+from exokg.sources.reading import read_records
 from exokg.sources.retrieval import SUFFIX, is_record
 
 __all__ = ["local_server"]
@@ -337,3 +338,38 @@ def test_the_project_may_be_given_as_the_last_argument(proj: Path, local_server:
     clash = invoke(["fetch", "pmid:1", str(proj), "--project", str(proj.parent)])
     assert clash.exit_code == 2 and "two projects given" in clash.output
     assert invoke(["fetch", str(proj)]).exit_code == 2
+
+
+def test_europepmc_search_pages_with_the_cursor_and_files_each_hit(proj: Path, local_server: LocalServer) -> None:
+    core, second = REPLAY / "pyeuropepmc_search_cancer_core.json", REPLAY / "pyeuropepmc_search_cancer_page2.json"
+    local_server.script("/epmc/search", Reply.file(core, JSON), Reply.file(second, JSON))
+    result = run(proj, "search", "cancer", "--source", "europepmc", "--max", "28")
+    assert result.exit_code == 0, result.output
+    pages = [(s.query["cursorMark"], s.query["pageSize"]) for s in local_server.requests_to("/epmc/search")]
+    assert pages == [(["*"], ["28"]), ([json.loads(core.read_bytes())["nextCursorMark"]], ["3"])]
+    first = json.loads(core.read_bytes())["resultList"]["result"]
+    expected = [f"europepmc-pmid-{r['pmid']}.json" for r in first]
+    later = json.loads(second.read_bytes())["resultList"]["result"][:3]
+    # The recorded second page repeats hits of the first (it was recorded from the start): saved once each.
+    assert sorted(corpus(proj)) == sorted({*expected, *(f"europepmc-pmid-{r['pmid']}.json" for r in later)})
+    # Each file is one record the corpus reader takes as it takes the other sources.
+    only_first = next(r for r in first if r["pmid"] not in {h["pmid"] for h in later})
+    article, = read_records(proj / "corpus" / f"europepmc-pmid-{only_first['pmid']}.json")
+    assert article.pmid == only_first["pmid"] and article.title and article.source.retrieval is not None
+    assert article.source.retrieval.url.startswith(local_server.url + "/epmc/search?cursorMark=%2A")
+
+
+def test_europepmc_search_stops_when_the_cursor_stays_put(proj: Path, local_server: LocalServer) -> None:
+    core = json.loads((REPLAY / "pyeuropepmc_search_cancer_core.json").read_bytes())
+    stuck = {**core, "nextCursorMark": "*"}
+    local_server.script("/epmc/search", Reply.json(stuck))
+    result = run(proj, "search", "cancer", "--source", "europepmc", "--max", "500")
+    assert result.exit_code == 0, result.output
+    assert len(local_server.requests_to("/epmc/search")) == 1 and len(corpus(proj)) == 25
+
+
+def test_europepmc_search_with_no_hits(proj: Path, local_server: LocalServer) -> None:
+    local_server.script("/epmc/search", Reply.file(REPLAY / "pyeuropepmc_search_no_results.json", JSON))
+    result = run(proj, "search", "asdkfjhasdkfjh", "--source", "europepmc")
+    assert result.exit_code == 0 and "no Europe PMC articles match 'asdkfjhasdkfjh'" in result.output
+    assert not (proj / "corpus").exists()

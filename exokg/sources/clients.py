@@ -8,7 +8,9 @@ enough to repeat a fetch offline; what the corpus gains from them is the linked 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
 from exokg.errors import InputError
@@ -37,6 +39,29 @@ def europepmc_by_pmcid(client: HttpClient, service: Service, pmcid: str) -> Resp
     """The ``core`` search result of one PMCID (``hitCount`` 0 when Europe PMC does not know it)."""
     params = {"query": f"PMCID:{pmcid}", "resultType": "core", "format": "json"}
     return client.get(service, "search", params, validate=json_body)
+
+
+def europepmc_search(
+    client: HttpClient, service: Service, query: str, limit: int, page_size: int = PAGE_SIZE
+) -> Iterator[tuple[int, list[dict[str, Any]], Response]]:
+    """Europe PMC ``search`` (``resultType=core``) paged with ``cursorMark``: yields the hit count, each
+    page's results and its response, until ``limit`` results, an empty page, or a cursor that stays put."""
+    cursor, seen = "*", 0
+    while seen < limit:
+        params: dict[str, str | int] = {"query": query, "resultType": "core", "format": "json", "cursorMark": cursor,
+                  "pageSize": min(page_size, limit - seen)}
+        response = client.get(service, "search", params, validate=json_body)
+        doc = response.json()
+        if not isinstance(doc, dict):
+            raise InputError(f"Europe PMC search answered with {type(doc).__name__}, not a JSON object")
+        results = [r for r in (doc.get("resultList") or {}).get("result") or [] if isinstance(r, dict)]
+        results = results[: limit - seen]
+        yield int(doc.get("hitCount") or 0), results, response
+        seen += len(results)
+        following = doc.get("nextCursorMark")
+        if not results or not isinstance(following, str) or following == cursor:
+            break
+        cursor = following
 
 
 def europepmc_links(
