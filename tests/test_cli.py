@@ -124,11 +124,11 @@ def test_query_by_name_file_and_unknown_name(project: Path) -> None:
     code, out, _ = invoke("query", "articles-by-year", str(project), "--format", "csv")
     assert code == 0 and out.splitlines()[0] == "year,articles"
     code, out, _ = invoke("query", str(project / "queries" / "keywords.rq"), str(project), "--format", "tsv")
-    assert code == 0 and out.splitlines()[0] == "keyword\tlabel\tarticles"
+    assert code == 0 and out.splitlines()[0] == "?keyword\t?label\t?articles"  # SPARQL 1.1 TSV: variables with ?
     code, _, err = invoke("query", "no-such-query", str(project))
     assert code == 2 and "no saved query named 'no-such-query'" in err
-    code, _, err = invoke("query", "co-cited-works", str(project), "--param", "min_citing=two")
-    assert code == 2 and "min_citing must be integer" in err
+    code, _, err = invoke("query", "co-cited-works", str(project), "--param", "min=two")
+    assert code == 2 and "min must be integer" in err
 
 
 def test_an_unwritable_output_is_a_clear_error_and_the_old_site_stays(project: Path, tmp_path: Path) -> None:
