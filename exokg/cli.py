@@ -21,7 +21,18 @@ from exokg.graph.iris import concept_iri
 from exokg.model import Assertion
 from exokg.pipeline import CONCEPTS_FILE, query_store, read_graph
 from exokg.pipeline import build as run_build
-from exokg.query import format_result, load_queries, load_query, run
+from exokg.query import (
+    ALL_FORMATS,
+    bind,
+    check_format,
+    default_format,
+    describe_queries,
+    execute,
+    format_result,
+    load_queries,
+    load_query,
+)
+from exokg.remote import Endpoint
 from exokg.sources import read_records
 from exokg.sources.http import HttpClient
 from exokg.sources.http import services as http_services
@@ -154,7 +165,8 @@ def _describe(record: dict[str, Any]) -> str:
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
               help="Write the site here instead of the project's output folder (default _site/).")
 @click.option("--publish-anyway", is_flag=True, help="Write the site even if the graph has SHACL violations.")
-@click.option("--strict", is_flag=True, help="Treat warnings (dangling links, SHACL warnings) as failures.")
+@click.option("--strict", is_flag=True,
+              help="Treat warnings (dangling links, missing labels, SHACL warnings) as failures: nothing is written.")
 def build(project: Path | None, output: Path | None, publish_anyway: bool, strict: bool) -> None:
     """Build the knowledge graph and the static site: parse, model, graph, validate, publish."""
     config = _config(project).with_output(output)
@@ -213,15 +225,31 @@ def validate_cmd(project: Path | None) -> None:
 validate_cmd.name = "validate"
 
 
-@cli.command(epilog=EXIT_CODES)
-@click.argument("name", metavar="NAME|FILE")
+@cli.command(epilog=EXIT_CODES + "\n  4  --endpoint: the SPARQL server could not be reached or refused the query")
+@click.argument("name", metavar="NAME|FILE", required=False)
 @project_argument
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
-              show_default=True, help="Output format (json: SPARQL 1.1 query results JSON).")
+@click.option("--format", "fmt", type=click.Choice(ALL_FORMATS), default=None,
+              help="SELECT and ASK: table (default), csv, tsv, json or xml (the SPARQL 1.1 results formats); "
+                   "CONSTRUCT and DESCRIBE: ttl (default), jsonld or nt; --list: table or json.")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="A value for one of the query's parameters; may be repeated.")
-def query(name: str, project: Path | None, fmt: str, params: tuple[str, ...]) -> None:
-    """Run a saved query (a name from queries/, or a .rq file) and print its rows."""
+              help="A value for one of the query's parameters, bound as an RDF term; may be repeated.")
+@click.option("--list", "list_queries", is_flag=True,
+              help="List the saved queries (name, summary, parameters) instead: exokg query --list [DIR].")
+@click.option("--endpoint", metavar="URL",
+              help="Run the query on this SPARQL 1.1 server instead of the project's graph.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+              help="Seconds to wait for the --endpoint server.")
+def query(name: str | None, project: Path | None, fmt: str | None, params: tuple[str, ...], list_queries: bool,
+          endpoint: str | None, timeout: float) -> None:
+    """Run a saved query (a name from queries/, or a .rq file) and print its result."""
+    if list_queries:
+        if name is not None and project is not None:
+            raise QueryError("--list takes at most the project DIR, not a query name")
+        config = _config(project or (Path(name) if name is not None else None))
+        click.echo(describe_queries(list(load_queries(config.queries_dir).values()), fmt or "table"), nl=False)
+        return
+    if name is None:
+        raise QueryError("which query? give a NAME from queries/ or a .rq FILE", "exokg query --list shows them")
     config = _config(project)
     saved = load_queries(config.queries_dir)
     if name in saved:
@@ -237,7 +265,14 @@ def query(name: str, project: Path | None, fmt: str, params: tuple[str, ...]) ->
         if not sep or not key:
             raise QueryError(f"--param takes NAME=VALUE, got {item!r}")
         values[key] = value
-    result = run(query_store(config), chosen, values)
+    fmt = fmt or default_format(chosen.form)
+    check_format(chosen.form, fmt)
+    text = bind(chosen, values)
+    if endpoint is not None:
+        with Endpoint(endpoint, timeout=timeout, contact=config.contact) as server:
+            result = server.query(text, chosen.form)
+    else:
+        result = execute(query_store(config), text, str(chosen.path))
     click.echo(format_result(result, fmt), nl=False)
 
 
@@ -382,6 +417,124 @@ def search(ctx: click.Context, query_text: str, directory: Path | None, project:
         log.info("no %s articles match %r%s; nothing written", name, query_text, f" ({messages})" if messages else "")
         return
     _fetch_summary(client, fetcher.report)
+
+
+HTTP_EXIT_CODES = EXIT_CODES + "\n  4  serve --get: the answer's status was not 2xx; push: the SPARQL server failed"
+
+
+@cli.command(epilog=HTTP_EXIT_CODES)
+@project_argument
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port; the URL is printed).")
+@click.option("--get", "get_path", metavar="PATH",
+              help="Answer one GET request for PATH without listening: status line and headers on stderr, "
+                   "body on stdout.")
+@click.option("--accept", metavar="TYPE", help="The Accept header of the --get request.")
+@click.option("--query-timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              help="Seconds a SPARQL query may run before it is stopped (503).")
+@click.option("--max-rows", type=click.IntRange(min=1), default=10_000, show_default=True,
+              help="Most rows (or triples) one SPARQL answer may hold; a larger one is refused (413).")
+@click.option("--workers", type=click.IntRange(1, 32), default=2, show_default=True,
+              help="Query processes, so this many queries run side by side.")
+def serve(project: Path | None, host: str, port: int, get_path: str | None, accept: str | None,
+          query_timeout: float, max_rows: int, workers: int) -> None:
+    """Serve the built site (built first when there is none) on a local port, with what a static host
+    cannot do: content negotiation on every resource IRI and a SPARQL 1.1 endpoint with a query page at
+    /sparql. Paths work with or without the base IRI's path (/work/x and /exokg/work/x)."""
+    import shutil
+    import signal
+    from http import HTTPStatus
+
+    from exokg.serve.messages import Request
+    from exokg.serve.pool import Limits
+    from exokg.serve.project import open_app
+    from exokg.serve.server import Server
+
+    config = _config(project)
+    app = open_app(config, Limits(timeout=query_timeout, max_rows=max_rows, workers=workers))
+    try:
+        if get_path is not None:
+            headers = {"host": "localhost", **({"accept": accept} if accept else {})}
+            response = app.handle(Request("GET", get_path if get_path.startswith("/") else "/" + get_path, headers))
+            click.echo(f"HTTP/1.1 {response.status} {HTTPStatus(response.status).phrase}", err=True)
+            for name, value in response.headers:
+                click.echo(f"{name}: {value}", err=True)
+            if response.file is not None:
+                with response.file.open("rb") as stream:
+                    shutil.copyfileobj(stream, sys.stdout.buffer)
+            else:
+                sys.stdout.buffer.write(response.body)
+            sys.stdout.buffer.flush()
+            if not 200 <= response.status < 300:
+                sys.exit(4)
+            return
+        try:
+            server = Server(app, host, port)
+        except OSError as exc:
+            raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+                              "choose another --port (0 picks a free one) or stop what uses it") from exc
+        app.pool.warm_up()
+
+        def stop(signum: int, frame: object) -> None:
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGTERM, stop)
+        click.echo(f"exokg: serving {_shown(config.output_dir)} at {server.url} (SPARQL endpoint and query page: "
+                   f"{server.url}sparql); Ctrl-C stops", err=True)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            log.info("stopped")
+        finally:
+            server.server_close()
+    finally:
+        app.pool.close()
+
+
+@cli.command(epilog=HTTP_EXIT_CODES)
+@project_argument
+@click.option("--endpoint", required=True, metavar="URL",
+              help="The server's Graph Store endpoint (Oxigraph: http://host:7878/store; Fuseki: .../ds/data).")
+@click.option("--graph", "graph_iri", metavar="IRI", help="The named graph to replace (default: the dataset IRI).")
+@click.option("--update-endpoint", metavar="URL",
+              help="The server's SPARQL Update endpoint (default: from the --endpoint layout, e.g. /store -> "
+                   "/update).")
+@click.option("--chunk-size", type=click.IntRange(min=1), default=100_000, show_default=True,
+              help="Triples per request; a larger graph goes in chunks to a temporary graph, then MOVE.")
+@click.option("--user", metavar="NAME", help="HTTP Basic user; the password comes from EXOKG_PUSH_PASSWORD.")
+def push(project: Path | None, endpoint: str, graph_iri: str | None, update_endpoint: str | None,
+         chunk_size: int, user: str | None) -> None:
+    """Load the built graph into a SPARQL 1.1 server by the Graph Store HTTP Protocol, replacing one named
+    graph atomically (in chunks for a large graph), with progress on stderr."""
+    import os
+
+    from pyoxigraph import DefaultGraph
+
+    from exokg.graph.iris import Iris
+    from exokg.push import Target, check_endpoint, update_endpoint_for
+    from exokg.push import push as push_graph
+
+    config = _config(project)
+    check_endpoint(endpoint, "--endpoint")
+    update = check_endpoint(update_endpoint, "--update-endpoint") if update_endpoint else \
+        update_endpoint_for(endpoint)
+    auth = None
+    if user is not None:
+        password = os.environ.get("EXOKG_PUSH_PASSWORD")
+        if password is None:
+            raise ConfigError("--user needs the password in the environment variable EXOKG_PUSH_PASSWORD")
+        auth = (user, password)
+    graph = graph_iri or Iris(config.base_iri).dataset()
+    triples = [quad.triple for quad in query_store(config).quads_for_pattern(None, None, None, DefaultGraph())]
+    log.info("pushing %s triples to <%s> at %s", f"{len(triples):,}", graph, endpoint)
+
+    def progress(done: int, total: int, sent: int) -> None:
+        log.info("chunk %d/%d sent (%s of %s triples)", done, total, f"{sent:,}", f"{len(triples):,}")
+
+    result = push_graph(triples, Target(endpoint, graph, update, auth), chunk_size=chunk_size, progress=progress)
+    how = "in one PUT" if result.method == "put" else f"in {result.chunks} chunks, then MOVE"
+    log.info("replaced <%s> with %s triples %s", graph, f"{result.triples:,}", how)
 
 
 def _one_project(option: Path | None, argument: Path) -> Path:
