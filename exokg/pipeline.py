@@ -32,6 +32,7 @@ from exokg.publish.write import write_site
 from exokg.records import merge_records
 from exokg.sources import read_corpus
 from exokg.sources.retrieval import is_record as is_retrieval_record
+from exokg.timing import Stages, stage
 from exokg.validate import ValidationReport, load_shapes, validate
 from exokg.works import Bibliography, resolve
 
@@ -92,33 +93,36 @@ def corpus_files(config: Config) -> list[Path]:
                   if p.is_file() and not p.name.startswith(".") and not is_retrieval_record(p))
 
 
-def read_graph(config: Config, pages: Sequence[Path] | None = None) -> Graph:
-    """Sources -> model -> graph, for the project's corpus (or the given pages)."""
+def read_graph(config: Config, pages: Sequence[Path] | None = None, stages: Stages | None = None) -> Graph:
+    """Sources -> model -> graph, for the project's corpus (or the given pages); ``stages`` times each."""
     files = corpus_files(config) if pages is None else list(pages)
     log.info("reading %d page(s) from %s", len(files), config.corpus_dir)
-    merged = merge_records(read_corpus(files))
-    corpus = merged.corpus
+    with stage(stages, "parse"):
+        merged = merge_records(read_corpus(files))
+        corpus = merged.corpus
+        bibliography = resolve(corpus)
     for failure in corpus.failures:
         log.error("%s: %s", failure.source, failure.reason)
     for name, sources in merged.sources.items():
         if len(sources) > 1:
             log.info("%s: merged with %s (the same article)", name, ", ".join(s.name for s in sources[1:]))
-    bibliography = resolve(corpus)
     for warning in bibliography.warnings:
         log.warning(warning)
     info = DatasetInfo(config.base_iri, config.title, config.description, config.licence, config.build_date)
     scheme_triples = read_turtle_files([p for p in [config.ontology_dir / CONCEPTS_FILE] if p.is_file()],
                                        "concept scheme")
     aliases = {s.name: name for name, sources in merged.sources.items() for s in sources}
-    claims, warnings = read_claims(config, corpus, bibliography, scheme_triples, aliases)
+    with stage(stages, "claims"):
+        claims, warnings = read_claims(config, corpus, bibliography, scheme_triples, aliases)
     for warning in warnings:
         log.warning(warning)
     iris = Iris(config.base_iri)
     curation = Source(config.curation_file.name, _sha256(config.curation_file)) \
         if config.curation_file.is_file() else None
-    triples = sorted(set(map_bibliography(bibliography, info, merged.sources, merged.field_sources)
-                         + map_claims(claims, iris, iris.software(__version__), curation)
-                         + scheme_triples), key=triple_order)
+    with stage(stages, "graph"):
+        triples = sorted(set(map_bibliography(bibliography, info, merged.sources, merged.field_sources)
+                             + map_claims(claims, iris, iris.software(__version__), curation)
+                             + scheme_triples), key=triple_order)
     log.info("%d article(s), %d work(s), %d claim assertion(s), %d triple(s)", len(bibliography.articles),
              len(bibliography.works), len(claims), len(triples))
     return Graph(corpus, bibliography, triples, tuple(claims), tuple(bibliography.warnings) + tuple(warnings))
@@ -151,28 +155,40 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def build(config: Config, *, publish_anyway: bool = False, strict: bool = False) -> BuildResult:
-    """The whole pipeline. The site is published only if the graph conforms (or ``publish_anyway``)."""
+def build(config: Config, *, publish_anyway: bool = False, strict: bool = False,
+          stages: Stages | None = None) -> BuildResult:
+    """The whole pipeline. The site is published only if the graph conforms (or ``publish_anyway``).
+    ``stages`` records each stage's time and peak memory."""
     started = time.perf_counter()
-    graph = read_graph(config)
+    graph = read_graph(config, stages=stages)
     log.info("validating against %s", config.shapes_dir)
-    report = validate(graph.triples, load_shapes(config.shapes_dir))
+    with stage(stages, "shacl"):
+        report = validate(graph.triples, load_shapes(config.shapes_dir))
     plan = SitePlan()
     published = False
     bytes_written = 0
     if report.conforms or publish_anyway:
         env = make_renderer(config.site_dir)
-        plan = plan_site(site_input(config, graph, report), lambda t, c: render_with(env, t, c))
+        with stage(stages, "publish"):
+            plan = plan_site(site_input(config, graph, report), lambda t, c: render_with(env, t, c))
         for warning in plan.warnings:
             log.warning(warning)
-        found = len(plan.warnings) + len(report.warnings) + len(graph.warnings)
+        # sh:Info results inform; only what the shapes call a warning fails a strict build.
+        shacl = [f"SHACL warning: {r.focus_label} <{r.focus}>" + (f" [{r.path}]" if r.path else "") + f": {r.message}"
+                 for r in report.warnings if r.severity == "Warning"]
+        found = [*(f"input: {w}" for w in graph.warnings), *shacl, *(f"site: {w}" for w in plan.warnings)]
         if strict and found:
-            raise ExokgError(f"--strict: {found} warning(s); nothing written")
+            shown = 20  # the site's warnings are all logged above; a long list would bury the message
+            more = f"\n  … and {len(found) - shown} more" if len(found) > shown else ""
+            raise ExokgError(f"--strict: {len(found)} warning(s), so nothing was written:\n  "
+                             + "\n  ".join(found[:shown]) + more,
+                             "fix what they name, or build without --strict to publish all the same")
         try:
-            write_store(graph.triples, config.workdir)
-            (config.workdir / STAMP_FILE).write_text(graph_stamp(config) + "\n", encoding="utf-8")
-            log.info("writing %d file(s) to %s", len(plan.files), config.output_dir)
-            bytes_written = write_site(plan.files, config.output_dir)
+            with stage(stages, "write"):
+                write_store(graph.triples, config.workdir)
+                (config.workdir / STAMP_FILE).write_text(graph_stamp(config) + "\n", encoding="utf-8")
+                log.info("writing %d file(s) to %s", len(plan.files), config.output_dir)
+                bytes_written = write_site(plan.files, config.output_dir)
         except OSError as exc:
             where = exc.filename or config.output_dir
             raise ExokgError(f"{where}: cannot write the build output: {exc.strerror or exc}",
@@ -183,7 +199,26 @@ def build(config: Config, *, publish_anyway: bool = False, strict: bool = False)
 
 
 def site_input(config: Config, graph: Graph, report: ValidationReport | None) -> SiteInput:
-    """What the publish stage needs of the project and of this build."""
+    """What the publish stage needs of the project and of this build.
+
+    Each saved query is run on this build's graph, as ``exokg query`` would. A query that needs a parameter
+    value its header gives no default for, or that fails to run (a syntax error, say), gets an empty result
+    and is still published: its page says why, and the log says what failed.
+    """
+    from exokg.errors import QueryError
+    from exokg.query import QueryResult, load_queries, run
+
+    queries = []
+    saved = load_queries(config.queries_dir)
+    store = memory_store(graph.triples) if saved else None
+    for query in saved.values():
+        result = QueryResult((), ())
+        if store is not None and not any(p.required and p.default is None for p in query.parameters):
+            try:
+                result = run(store, query)
+            except QueryError as exc:
+                log.warning("%s; the site shows the query without a result", exc)
+        queries.append((query, result))
     return SiteInput(
         triples=graph.triples,
         title=config.title,
@@ -193,8 +228,15 @@ def site_input(config: Config, graph: Graph, report: ValidationReport | None) ->
         description=config.description,
         licence=config.licence,
         vocabulary=read_turtle_folder(config.ontology_dir, "ontology", exclude=(CONCEPTS_FILE,)),
+        # The same files as the vocabulary and the validation read, published as they are.
+        vocabulary_files={p.name: p.read_bytes() for p in sorted(config.ontology_dir.glob("*.ttl"))
+                          if p.name != CONCEPTS_FILE},
+        shapes=read_turtle_folder(config.shapes_dir, "shapes"),
+        shapes_files={p.name: p.read_bytes() for p in sorted(config.shapes_dir.glob("*.ttl"))},
         report=report,
+        queries=queries,
         assets=read_assets(config.site_dir),
+        vendor_dirs=(config.project_dir / "node_modules",),
     )
 
 

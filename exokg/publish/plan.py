@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable, Sequence
 from html.parser import HTMLParser
 
+from pyoxigraph import NamedNode
+
 from exokg.publish.dataset import plan_dumps
 from exokg.publish.docs import plan_docs
 from exokg.publish.indexes import plan_indexes
@@ -18,8 +20,9 @@ from exokg.publish.resources import plan_resources
 from exokg.publish.search import plan_search
 from exokg.publish.serving import plan_serving, signposting
 from exokg.publish.site import Render, Site, SiteInput, SitePlan, page_file
+from exokg.publish.view import compact
 
-__all__ = ["SECTIONS", "SiteInput", "SitePlan", "check_links", "page_file", "plan_site"]
+__all__ = ["SECTIONS", "SiteInput", "SitePlan", "check_labels", "check_links", "page_file", "plan_site"]
 
 Section = Callable[[Site], None]
 # In this order: later sections may read what earlier ones planned (the rules list every page).
@@ -32,8 +35,34 @@ def plan_site(data: SiteInput, render: Render, sections: Sequence[Section] = SEC
     site.head_links.append(lambda iri, path: signposting(site, iri, path))
     for section in sections:
         section(site)
+    site.plan.warnings.extend(check_labels(site))
     site.plan.warnings.extend(check_links(site.plan.files))
     return site.plan
+
+
+def check_labels(site: Site) -> list[str]:
+    """Resources the site names by their IRI for want of a label, as warnings.
+
+    A resource needs a label when it has a page, or when it is under the base and something links to
+    it: its heading and every link to it would otherwise show the bare IRI (what ``GraphView.label``
+    falls back to). Files published as they are (the dumps) are not resources and need none.
+    """
+    view, iris = site.view, site.iris
+    linked = {t.object.value for t in view.triples
+              if isinstance(t.object, NamedNode) and t.object.value.startswith(iris.base)}
+    problems = []
+    for iri in sorted(linked.union(view.pages())):
+        page = page_file(iris, iri)
+        if page is None or not page.endswith(".html"):
+            continue
+        label = view.label(iri)
+        if label.strip() and label != compact(iri):
+            continue
+        described = iri.split("#", 1)[0] in view.by_page
+        problems.append(f"{iri}: no label (rdfs:label, skos:prefLabel, dcterms:title or foaf:name), so its "
+                        f"page and the links to it show the IRI"
+                        + ("" if described else "; the graph links to it but says nothing about it"))
+    return problems
 
 
 class _Links(HTMLParser):

@@ -14,6 +14,7 @@ import posixpath
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from pyoxigraph import Triple
@@ -53,6 +54,8 @@ class SiteInput:
     report: ValidationReport | None = None
     queries: Sequence[tuple[SavedQuery, QueryResult]] = ()
     assets: dict[str, bytes] = field(default_factory=dict)
+    # node_modules folders searched first for the browser libraries the site ships (exokg.publish.vendor).
+    vendor_dirs: tuple[Path, ...] = ()
 
 
 @dataclass
