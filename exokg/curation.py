@@ -103,7 +103,7 @@ def apply_curation(
     ``concepts`` maps the keys of the concept scheme to their labels; a key ``term:words`` names a
     term found in the text instead.
     """
-    by_name = {a.source.name: a for a in articles}
+    by_name = {a.source.key: a for a in articles}
     # A record merged into another article's (same DOI/PMID) is found under its own file name too.
     for alias, name in (aliases or {}).items():
         if name in by_name:
@@ -124,7 +124,7 @@ def apply_curation(
         located = _locate(article, entry.evidence)
         if located is None:
             nearest = _nearest(article, entry.evidence)
-            problems.append(f"{where}: the evidence is not verbatim in {article.source.name}; nearest sentence: "
+            problems.append(f"{where}: the evidence is not verbatim in {article.source.key}; nearest sentence: "
                             f"{nearest!r}")
             continue
         section, start = located
@@ -133,7 +133,7 @@ def apply_curation(
         except KeyError as exc:
             problems.append(f"{where}: {exc.args[0]}")
             continue
-        own = result.setdefault(article.source.name, [])
+        own = result.setdefault(article.source.key, [])
         if entry.action == "add":
             own.append(Assertion(subject, entry.relation, obj, entry.negated, entry.hedge, (), entry.evidence,
                                  start, start + len(entry.evidence), section, "article", (), "curated"))

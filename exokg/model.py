@@ -105,6 +105,12 @@ class Source:
     name: str
     sha256: str
     retrieval: Retrieval | None = None
+    record: int | None = None  # which record of a file holding several (1-based); None for a one-record file
+
+    @property
+    def key(self) -> str:
+        """The name of this record among all records read: the file name, with ``#n`` for the n-th of several."""
+        return self.name if self.record is None else f"{self.name}#{self.record}"
 
 
 @dataclass(frozen=True)
@@ -143,7 +149,7 @@ class Article:
     def to_json(self) -> dict[str, Any]:
         """The record as ``exokg parse --json`` prints it."""
         return {
-            "source": self.source.name,
+            "source": self.source.key,
             "layout": self.layout,
             "pmid": self.pmid,
             "doi": self.doi,

@@ -105,13 +105,13 @@ def read_graph(config: Config, pages: Sequence[Path] | None = None, stages: Stag
         log.error("%s: %s", failure.source, failure.reason)
     for name, sources in merged.sources.items():
         if len(sources) > 1:
-            log.info("%s: merged with %s (the same article)", name, ", ".join(s.name for s in sources[1:]))
+            log.info("%s: merged with %s (the same article)", name, ", ".join(s.key for s in sources[1:]))
     for warning in bibliography.warnings:
         log.warning(warning)
     info = DatasetInfo(config.base_iri, config.title, config.description, config.licence, config.build_date)
     scheme_triples = read_turtle_files([p for p in [config.ontology_dir / CONCEPTS_FILE] if p.is_file()],
                                        "concept scheme")
-    aliases = {s.name: name for name, sources in merged.sources.items() for s in sources}
+    aliases = {s.key: name for name, sources in merged.sources.items() for s in sources}
     with stage(stages, "claims"):
         claims, warnings = read_claims(config, corpus, bibliography, scheme_triples, aliases)
     for warning in warnings:
@@ -141,13 +141,14 @@ def read_claims(
         return [], [f"{scheme_path}: no concept scheme, so no claims are extracted"]
     scheme = load_scheme(scheme_path)
     log.info("extracting claims with the concept scheme %s", scheme_path)
-    extracted = {a.source.name: extract(a, scheme) for a in corpus.articles}
+    extracted = {a.source.key: extract(a, scheme) for a in corpus.articles}
     labels = {lexical(t.subject)[len(CONCEPT_IRI):]: lexical(t.object) for t in scheme_triples
               if t.predicate.value == SKOS_PREF_LABEL and lexical(t.subject).startswith(CONCEPT_IRI)}
     curated, warnings = apply_curation(config.curation_file, load_curation(config.curation_file),
                                        corpus.articles, extracted, labels, aliases)
-    stated = [StatedClaim(bibliography.entries[(name, a.asserted_by)], name, a)
-              for name, found in sorted(curated.items()) for a in found]
+    files = {a.source.key: a.source.name for a in corpus.articles}  # a claim's record is its whole file
+    stated = [StatedClaim(bibliography.entries[(key, a.asserted_by)], files.get(key, key), a)
+              for key, found in sorted(curated.items()) for a in found]
     return stated, warnings
 
 

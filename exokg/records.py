@@ -46,16 +46,16 @@ def merge_records(corpus: Corpus) -> MergedRecords:
                     break
         article = replace(primary, **values, warnings=tuple(w for r in ordered for w in r.warnings))
         merged.append(article)
-        sources[primary.source.name] = tuple(r.source for r in ordered)
+        sources[primary.source.key] = tuple(r.source for r in ordered)
         if len(ordered) > 1:
-            field_sources[primary.source.name] = origin
-    merged.sort(key=lambda a: a.source.name)
+            field_sources[primary.source.key] = origin
+    merged.sort(key=lambda a: a.source.key)
     return MergedRecords(Corpus(tuple(merged), corpus.failures), sources, field_sources)
 
 
 def _rank(article: Article) -> tuple[int, str]:
     layout = _PRECEDENCE.index(article.layout) if article.layout in _PRECEDENCE else len(_PRECEDENCE)
-    return layout, article.source.name
+    return layout, article.source.key
 
 
 def _groups(articles: tuple[Article, ...]) -> list[list[Article]]:

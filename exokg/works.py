@@ -85,22 +85,22 @@ class _Record:
 
 def resolve(corpus: Corpus) -> Bibliography:
     """Group the corpus's records into works and keywords. Deterministic for the same corpus."""
-    articles = sorted(corpus.articles, key=lambda a: a.source.name)
+    articles = sorted(corpus.articles, key=lambda a: a.source.key)
     records: list[_Record] = []
     edges: list[tuple[int, int, int | None, str | None]] = []  # citing, cited, position, text
     entry_records: dict[tuple[str, str], int] = {}
     for article in articles:
         own = len(records)
-        entry_records[(article.source.name, "article")] = own
-        records.append(_Record(article.source.name, 0, article, _as_reference(article)))
+        entry_records[(article.source.key, "article")] = own
+        records.append(_Record(article.source.key, 0, article, _as_reference(article)))
         for number, ref in enumerate(article.references, start=1):
             edges.append((own, len(records), number, ref.text))
-            entry_records[(article.source.name, f"reference:{number}")] = len(records)
-            records.append(_Record(article.source.name, number, None, ref))
+            entry_records[(article.source.key, f"reference:{number}")] = len(records)
+            records.append(_Record(article.source.key, number, None, ref))
         for number, ref in enumerate(article.cited_by, start=1):
             edges.append((len(records), own, None, None))
-            entry_records[(article.source.name, f"cited_by:{number}")] = len(records)
-            records.append(_Record(article.source.name, 10_000 + number, None, ref))
+            entry_records[(article.source.key, f"cited_by:{number}")] = len(records)
+            records.append(_Record(article.source.key, 10_000 + number, None, ref))
 
     groups = _group(records)
     works: dict[int, Work] = {}

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import rdflib
@@ -12,8 +14,10 @@ from pyoxigraph import Literal, NamedNode
 
 from exokg.config import load_config
 from exokg.graph.iris import Iris
-from exokg.pipeline import build, query_store
+from exokg.pipeline import build, query_store, read_graph
 from exokg.publish.site import page_file
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
@@ -89,3 +93,26 @@ def test_mesh_headings_become_concepts_mapped_to_mesh(project: Path) -> None:
     mapped = {graph.value(graph.value(h, exo.descriptor), rdflib.SKOS.exactMatch) for h in headings}
     assert all(str(m).startswith("http://id.nlm.nih.gov/mesh/D") for m in mapped)
     assert (project / "_site" / "concept" / "mesh").is_dir()
+
+
+def test_every_record_of_a_file_with_several_keeps_its_own_claims(tmp_path: Path) -> None:
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from corpus import articles
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    project = tmp_path / "p"
+    for part in ("ontology", "shapes", "queries", "site"):
+        shutil.copytree(ROOT / part, project / part)
+    (project / "exokg.toml").write_text((ROOT / "exokg.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    docs = [data.decode() for _, data in articles(3, seed=3)]
+    records = [doc[doc.index("<PubmedArticle>"):doc.index("</PubmedArticleSet>")] for doc in docs]
+    (project / "corpus").mkdir()
+    (project / "corpus" / "set.xml").write_text(docs[0][:docs[0].index("<PubmedArticle>")] + "".join(records)
+                                                + "</PubmedArticleSet>\n", encoding="utf-8")
+    alone = {}
+    for name, data in articles(3, seed=3):
+        (tmp_path / name).write_bytes(data)
+        alone[name] = len(read_graph(load_config(project, environ={}), pages=[tmp_path / name]).claims)
+    together = Counter(c.work for c in read_graph(load_config(project, environ={})).claims)
+    assert sorted(together.values()) == sorted(alone.values()) and len(together) == 3 and min(alone.values()) > 0

@@ -27,7 +27,8 @@ def test_a_europe_pmc_search_file_is_one_record_per_result() -> None:
     articles = read_records(EPMC_PAGE)
     assert len(articles) == 5 and {a.layout for a in articles} == {"europepmc"}
     assert articles[0].pmid == "39709209"
-    assert len({a.source for a in articles}) == 1
+    assert len({(a.source.name, a.source.sha256) for a in articles}) == 1
+    assert [a.source.record for a in articles] == [1, 2, 3, 4, 5]
 
 
 def test_one_europe_pmc_record_saved_alone(tmp_path: Path) -> None:

@@ -309,10 +309,12 @@ def test_pubmed4_pmid_is_never_a_comments_corrections_pmid() -> None:
 # --- pubmed2: two records in one set ---------------------------------------------------------------
 
 
-def test_pubmed2_holds_two_records_sharing_the_file_source() -> None:
+def test_pubmed2_holds_two_records_of_one_file_each_with_its_key() -> None:
     first, second = records("pubmed2")
     assert (first.pmid, second.pmid) == ("11748933", "11700088")
-    assert first.source is second.source
+    # One file, so one name and digest; each record its own key (claims and works are keyed by it).
+    assert (first.source.name, first.source.sha256) == (second.source.name, second.source.sha256)
+    assert (first.source.key, second.source.key) == ("biopython_pubmed2.xml#1", "biopython_pubmed2.xml#2")
     assert first.source.name == "biopython_pubmed2.xml"
 
 

@@ -87,7 +87,7 @@ def map_bibliography(
     for work in bib.works:
         _work(out, iris, work, person_names, journal_names, software, stamp)
         if work.article is not None:
-            name = work.article.source.name
+            name = work.article.source.key
             _sources(out, iris, iris.work(work.identity), (record_sources or {}).get(name, (work.article.source,)),
                      software, stamp, work.article.layout)
             _field_provenance(out, iris, iris.work(work.identity), (field_sources or {}).get(name, {}))

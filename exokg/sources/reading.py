@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import dataclasses
 import hashlib
 import re
 from collections.abc import Iterable
@@ -110,10 +111,18 @@ def read_records(
     digest = hashlib.sha256(raw).hexdigest()
     source = Source(name=label, sha256=digest, retrieval=read_retrieval(path, digest) if with_retrieval else None)
     if is_pubmed_xml(raw):
-        return parse_pubmed_xml(raw, source)
+        return _numbered(parse_pubmed_xml(raw, source))
     if is_api_json(raw):
-        return parse_api_json(raw, source)
+        return _numbered(parse_api_json(raw, source))
     return (parse_text(decode_page(raw, label), source, registry),)
+
+
+def _numbered(records: tuple[Article, ...]) -> tuple[Article, ...]:
+    # The records of one file share its name; each needs a key of its own for claims, merging and works.
+    if len(records) < 2:
+        return records
+    return tuple(dataclasses.replace(a, source=dataclasses.replace(a.source, record=n))
+                 for n, a in enumerate(records, 1))
 
 
 def read_corpus(paths: Iterable[Path], registry: LayoutRegistry | None = None) -> Corpus:
