@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from exokg.errors import ConfigError
 
@@ -22,7 +24,32 @@ def make_renderer(site_dir: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=balance_bidi,
     )
+
+
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_CLOSER = {"\u202a": "\u202c", "\u202b": "\u202c", "\u202d": "\u202c", "\u202e": "\u202c",
+           "\u2066": "\u2069", "\u2067": "\u2069", "\u2068": "\u2069"}
+
+
+def balance_bidi(value: Any) -> Any:
+    """Close every direction embedding, override or isolate a printed value leaves open.
+
+    Data text (a title, an author's name) may carry a right-to-left override; left open, it would reverse
+    whatever the page prints after it. Every ``{{ … }}`` output passes through here, so each value's
+    direction controls end where the value ends.
+    """
+    # Markup is already-made content (the JSON-LD of a page), not text to print: left exactly as it is.
+    if not isinstance(value, str) or isinstance(value, Markup) or not _BIDI.search(value):
+        return value
+    open_: list[str] = []
+    for char in value:
+        if char in _CLOSER:
+            open_.append(_CLOSER[char])
+        elif char in ("\u202c", "\u2069") and open_ and open_[-1] == char:
+            open_.pop()
+    return value + "".join(reversed(open_)) if open_ else value
 
 
 def render_with(env: jinja2.Environment, template: str, context: dict[str, Any]) -> str:
