@@ -47,7 +47,7 @@ BASE = "https://w3id.org/exokg/"
 NT = RdfFormat.N_TRIPLES
 
 # ---------------------------------------------------------------------------------------------------------
-# Queries. CITED_TWICE is queries/co-cited-works.rq with ?_min_citing_integer bound to 2.
+# Queries. CITED_TWICE is queries/co-cited-works.rq with ?_min_integer bound to 2.
 
 _PREFIXES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 

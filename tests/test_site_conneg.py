@@ -215,7 +215,7 @@ def test_the_dataset_page_signposts_its_dumps_and_licence(site: Built) -> None:
     links = site.links("dataset.html")
     items = {resolve_href("dataset.html", link["href"]): link["type"] for link in links if link["rel"] == "item"}
     assert items == {"dump.ttl": "text/turtle", "dump.nt": "application/n-triples",
-                     "dump.jsonld": "application/ld+json"}
+                     "dump.nt.gz": "application/gzip", "dump.jsonld": "application/ld+json"}
     assert all(path in site.files for path in items)
     assert [link["href"] for link in links if link["rel"] == "license"] == [INFO.licence]
     assert "https://schema.org/Dataset" in {link["href"] for link in links if link["rel"] == "type"}

@@ -143,7 +143,7 @@ def _dataset(out: Triples, iris: Iris, info: DatasetInfo, software: str) -> None
     out.add(ds, DCTERMS.issued, _typed(info.build_date.isoformat(), XSD.date))
     out.add(ds, VOID.uriSpace, info.base_iri)
     out.iri(ds, PROV.wasAttributedTo, software)
-    for ext in ("ttl", "nt", "jsonld"):
+    for ext in ("ttl", "nt", "nt.gz", "jsonld"):
         out.iri(ds, VOID.dataDump, iris.dump(ext))
     out.iri(software, RDF.type, PROV.SoftwareAgent)
     out.add(software, RDFS.label, f"exokg {__version__}")

@@ -147,12 +147,3 @@ def work_links(site: Site, work: str, path: str) -> dict[str, Any]:
     doi, pmid = view.value(work, str(PRISM.doi)), view.value(work, str(FABIO.hasPubMedId))
     return {"work": site.link(work, path), "year": view.value(work, str(FABIO.hasPublicationYear)),
             "doi_url": doi_iri(doi) if doi else None, "pubmed_url": pubmed_iri(pmid) if pmid else None}
-
-
-def article_summary(site: Site, article: str, path: str) -> dict[str, Any]:
-    """One row of an article list: the work links, its journal and its number of reference entries."""
-    view = site.view
-    journal = view.value(article, DCTERMS + "isPartOf")
-    return {**work_links(site, article, path),
-            "journal": view.label(journal) if journal else None,
-            "references": len(view.values(article, str(FRBR.part)))}

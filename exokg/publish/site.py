@@ -118,7 +118,7 @@ class Site:
             "head_links": links,
             "jsonld": None,
             "dumps": [{"href": href(path, f"dump.{ext}"), "name": name} for ext, name in
-                      (("ttl", "Turtle"), ("nt", "N-Triples"), ("jsonld", "JSON-LD"))],
+                      (("ttl", "Turtle"), ("nt", "N-Triples"), ("nt.gz", "N-Triples, gzipped"), ("jsonld", "JSON-LD"))],
         }
 
     def add_page(self, path: str, template: str, context: dict[str, Any]) -> None:
