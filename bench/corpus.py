@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import accumulate
@@ -74,18 +75,7 @@ class Shape:
 
 def _skewed(rng: Random, size: int, cumulative: list[float]) -> int:
     """An index in ``range(size)`` drawn with the Zipf-like weights whose running sums are ``cumulative``."""
-    return min(size - 1, _bisect(cumulative, rng.random() * cumulative[-1]))
-
-
-def _bisect(values: list[float], x: float) -> int:
-    lo, hi = 0, len(values)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if values[mid] < x:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
+    return min(size - 1, bisect_left(cumulative, rng.random() * cumulative[-1]))
 
 
 def _abstract(rng: Random, chars: int) -> list[tuple[str, str]]:

@@ -8,18 +8,14 @@ endpoint and its Graph Store endpoint and compared with the project's graph as t
 from __future__ import annotations
 
 import base64
-import shutil
-import socket
-import subprocess
-import sys
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
 
+import oxigraph_server
 import pytest
 import rdflib
 import requests
@@ -84,47 +80,10 @@ class Oxigraph:
         assert response.status_code < 300, response.text
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def oxigraph_command() -> str:
-    found = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
-    if not Path(found).is_file():
-        pytest.fail("the Oxigraph server is not installed: pip install -e '.[test]' installs it (PyPI package "
-                    "'oxigraph')")
-    return found
-
-
 @pytest.fixture(scope="module")
 def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Oxigraph]:
-    command = oxigraph_command()
-    location = tmp_path_factory.mktemp("oxigraph")
-    port = free_port()
-    process = subprocess.Popen([command, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    server = Oxigraph(f"http://127.0.0.1:{port}")
-    deadline = time.monotonic() + 30
-    try:
-        while True:  # poll until it answers, within the deadline
-            if process.poll() is not None:
-                assert process.stderr is not None
-                pytest.fail(f"oxigraph serve exited: {process.stderr.read().decode(errors='replace')}")
-            try:
-                if requests.get(f"{server.url}/query", params={"query": "ASK {}"}, timeout=2).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("oxigraph serve did not answer within 30 s")
-            time.sleep(0.05)
-        yield server
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with oxigraph_server.running(tmp_path_factory.mktemp("oxigraph")) as url:
+        yield Oxigraph(url)
 
 
 @pytest.fixture(scope="module")
@@ -236,7 +195,7 @@ def test_a_failed_move_leaves_the_target_as_it_was(oxigraph: Oxigraph, project: 
 
 
 def test_a_server_that_is_down_is_a_clear_error(project: Path) -> None:
-    endpoint = f"http://127.0.0.1:{free_port()}/store"
+    endpoint = f"http://127.0.0.1:{oxigraph_server.free_port()}/store"
     code, err = invoke("push", str(project), "--endpoint", endpoint)
     assert code == 4
     assert f"cannot reach the SPARQL server at {endpoint}" in err and "Connection refused" in err

@@ -6,16 +6,12 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import oxigraph_server
 import pytest
 import rdflib
 import requests
@@ -449,55 +445,14 @@ def test_cooccurrence_as_computed_from_the_triples(index: Index, store: Store, q
 # The same cookbook on a SPARQL server ----------------------------------------------------------------------------
 
 
-def _oxigraph() -> str:
-    found = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
-    if found is None:
-        pytest.fail("the `oxigraph` command (the PyPI package oxigraph, in the [test] extra) is not installed: "
-                    "pip install -e '.[test]'")
-    return found
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def endpoint(triples: list[Triple], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real Oxigraph SPARQL server holding the seed graph, on a free port; stopped afterwards."""
-    command = _oxigraph()
     work = tmp_path_factory.mktemp("oxigraph")
     (work / "seed.nt").write_bytes(ntriples(triples))
-    loaded = subprocess.run([command, "load", "--location", str(work / "db"), "--file", str(work / "seed.nt")],
-                            capture_output=True, text=True, timeout=120, check=False)
-    assert loaded.returncode == 0, loaded.stderr
-    port = _free_port()
-    server = subprocess.Popen([command, "serve-read-only", "--location", str(work / "db"), "--bind",
-                               f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        url = f"http://127.0.0.1:{port}/query"
-        deadline = time.monotonic() + 30
-        while True:  # poll until it answers
-            try:
-                if requests.get(url, params={"query": "ASK {}"}, timeout=2).ok:
-                    break
-            except requests.ConnectionError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail(f"the oxigraph server did not start: {server.communicate()[1].decode(errors='replace')}")
-            time.sleep(0.05)
-        yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        if server.stderr is not None:
-            server.stderr.close()
+    oxigraph_server.load(work / "db", work / "seed.nt")
+    with oxigraph_server.running(work / "db", read_only=True) as url:
+        yield f"{url}/query"
 
 
 def test_every_query_gives_the_same_rows_on_the_server(endpoint: str, store: Store,
