@@ -277,10 +277,13 @@ def _void_triples(site: Site, stats: Statistics, dumps: dict[str, bytes]) -> lis
     out.append(_iri(ds, RDF + "type", VOID + "Dataset"))
     out.append(_iri(ds, RDF + "type", DCAT + "Dataset"))
     # The graph's own statements about the dataset win; the project's settings fill what it lacks.
-    licence = view.value(ds, DCTERMS + "license") or data.licence
+    # Only an IRI names a licence; a literal one in the graph (which the shapes reject) is not repeated here.
+    stated = [t.object.value for t in view.out.get(ds, {}).get(DCTERMS + "license", [])
+              if isinstance(t.object, NamedNode)]
+    licence = stated[0] if stated else data.licence
     if view.value(ds, DCTERMS + "title") is None:
         out.append(_triple(ds, DCTERMS + "title", Literal(data.title)))
-    if licence and view.value(ds, DCTERMS + "license") is None:
+    if licence and not stated:
         out.append(_iri(ds, DCTERMS + "license", licence))
     if view.value(ds, DCTERMS + "description") is None and data.description:
         out.append(_triple(ds, DCTERMS + "description", Literal(data.description)))
