@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import rdflib
 from graph_fixtures import INFO, small_corpus
-from pyoxigraph import Triple
+from pyoxigraph import Literal, NamedNode, Triple
 from rdflib.compare import isomorphic
 
 from exokg import __version__
@@ -201,3 +201,17 @@ def test_hostile_evidence_is_escaped_around_marked_cues() -> None:
     checker = _WellFormed()
     checker.feed(page)
     assert checker.stack == [] and checker.scripts == 0
+
+
+def test_an_iri_a_browser_would_run_is_shown_never_linked() -> None:
+    triples = map_bibliography(resolve(small_corpus()), INFO)
+    work = next(t.subject for t in triples if t.predicate.value == RDF_TYPE and t.object.value.endswith("Article"))
+    hostile = [Triple(work, NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso"),
+                      NamedNode("javascript:alert(1)")),
+               Triple(work, NamedNode("data:text/html,alert(2)"), Literal("x"))]
+    site = plan_triples(sorted(set(triples + hostile), key=str))
+    pages = {p: site.files[p].decode() for p in site.files if p.endswith(".html")}
+    shown = [p for p, text in pages.items() if "javascript:alert(1)" in text]
+    assert shown  # the IRI is on the page, as text
+    for path, text in pages.items():
+        assert 'href="javascript:' not in text and 'href="data:' not in text, path

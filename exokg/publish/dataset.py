@@ -26,7 +26,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 from exokg.graph import store
 from exokg.graph.mapping import lexical, triple_order
 from exokg.graph.namespaces import PREFIXES
-from exokg.publish.site import Site, href, page_file
+from exokg.publish.site import Site, href, page_file, web_href
 from exokg.publish.view import Value, compact
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -422,7 +422,7 @@ def dataset_context(site: Site, page: str, path: str) -> dict[str, Any]:
         "descriptions": [{"name": name, "href": href(path, p), "file": p, "media_type": media}
                          for p, name, media in DESCRIPTIONS],
         "examples": [link(e) for e in stats.examples],
-        "vocabularies": stats.vocabularies,
+        "vocabularies": [Value(v, v, href=web_href(v)) for v in stats.vocabularies],
         "licence": Value(licence, licence, href=licence) if licence else None,
         "version": data.build_date.isoformat(),
         "issued": view.value(page, DCTERMS + "issued") or data.build_date.isoformat(),

@@ -14,7 +14,7 @@ from exokg.publish.claims import claim_context, concept_context, work_claims
 from exokg.publish.dataset import dataset_context
 from exokg.publish.docs import TERM_TYPES, term_context
 from exokg.publish.schema_org import embedded_jsonld
-from exokg.publish.site import FORMATS, Site, page_file
+from exokg.publish.site import FORMATS, Site, page_file, web_href
 from exokg.publish.view import Value, compact
 
 DCTERMS = "http://purl.org/dc/terms/"
@@ -60,10 +60,10 @@ def page_context(site: Site, page: str, path: str) -> dict[str, Any]:
         obj = view.as_value(triple.object)  # type: ignore[arg-type]
         if obj.iri:
             obj = site.link(obj.iri, path) if obj.iri.startswith(site.iris.base) else Value(
-                obj.text, obj.iri, href=obj.iri)
+                obj.text, obj.iri, href=web_href(obj.iri))
         subject = lexical(triple.subject)
         rows.append({"subject": "#" + subject.split("#", 1)[1] if "#" in subject else "",
-                     "predicate": compact(triple.predicate.value), "predicate_iri": triple.predicate.value,
+                     "predicate": compact(triple.predicate.value), "predicate_iri": web_href(triple.predicate.value),
                      "value": obj})
     context["statements"] = rows
     types = view.types(page)

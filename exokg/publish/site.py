@@ -79,6 +79,14 @@ def page_file(iris: Iris, iri: str) -> str | None:
     return local + ".html"
 
 
+def web_href(iri: str) -> str | None:
+    """An IRI as a link target when a browser can safely follow it (http, https); else None, shown as text.
+
+    IRIs come from the data: a ``javascript:`` or ``data:`` IRI in a hostile graph must never become a link.
+    """
+    return iri if re.match(r"https?://", iri, re.IGNORECASE) else None
+
+
 def href(from_path: str, to_path: str) -> str:
     """The relative link from one site file to another."""
     return posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
@@ -99,7 +107,7 @@ class Site:
     def link(self, iri: str, from_path: str) -> Value:
         """A labelled link to a resource: its page when the graph describes it, else the IRI itself."""
         target = page_file(self.iris, iri) if iri.split("#", 1)[0] in self.view.by_page else None
-        return Value(self.view.label(iri), iri, href=href(from_path, target) if target else iri)
+        return Value(self.view.label(iri), iri, href=href(from_path, target) if target else web_href(iri))
 
     def common(self, iri: str, path: str, label: str | None = None) -> dict[str, Any]:
         """The context every template gets: site title, root, labels, alternates and dump links."""
