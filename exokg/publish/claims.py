@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from exokg.graph.namespaces import EXO
+from exokg.publish.site import web_href
 from exokg.publish.view import GraphView, Value
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -88,7 +89,7 @@ def concept_context(view: GraphView, concept: str, link: Link) -> dict[str, Any]
         "schemes": [link(s) for s in view.values(concept, SKOS + "inScheme")],
         "broader": [link(b) for b in view.values(concept, SKOS + "broader")],
         "narrower": [link(n) for n in view.subjects_with(SKOS + "broader", concept)],
-        "mappings": [{"kind": kind, "iri": iri} for kind in ("exactMatch", "closeMatch")
+        "mappings": [{"kind": kind, "iri": iri, "href": web_href(iri)} for kind in ("exactMatch", "closeMatch")
                      for iri in sorted(view.values(concept, SKOS + kind))],
         "as_subject": claims(EXO.subject),
         "as_object": claims(EXO.object),
