@@ -6,6 +6,7 @@ Nothing is written here; :mod:`exokg.publish.write` writes a checked plan. Templ
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 from collections.abc import Callable, Sequence
@@ -20,13 +21,15 @@ from exokg.publish.resources import plan_resources
 from exokg.publish.search import plan_search
 from exokg.publish.serving import plan_serving, signposting
 from exokg.publish.site import Render, Site, SiteInput, SitePlan, page_file
+from exokg.publish.sparql import plan_sparql
 from exokg.publish.view import compact
 
 __all__ = ["SECTIONS", "SiteInput", "SitePlan", "check_labels", "check_links", "page_file", "plan_site"]
 
 Section = Callable[[Site], None]
 # In this order: later sections may read what earlier ones planned (the rules list every page).
-SECTIONS: tuple[Section, ...] = (plan_resources, plan_docs, plan_indexes, plan_search, plan_dumps, plan_serving)
+SECTIONS: tuple[Section, ...] = (plan_resources, plan_docs, plan_indexes, plan_search, plan_sparql, plan_dumps,
+                                 plan_serving)
 
 
 def plan_site(data: SiteInput, render: Render, sections: Sequence[Section] = SECTIONS) -> SitePlan:
@@ -76,16 +79,74 @@ class _Links(HTMLParser):
                 self.targets.append(value)
 
 
-def check_links(files: dict[str, bytes]) -> list[str]:
-    """Every relative link of every HTML file must name a planned file: the dangling ones, as warnings."""
-    problems = []
-    for path in sorted(p for p in files if p.endswith(".html")):
-        parser = _Links()
-        parser.feed(files[path].decode("utf-8"))
-        for target in parser.targets:
-            if re.match(r"^[a-z][a-z0-9+.-]*:|^#|^//", target, re.I):
+def parser_links(page: str) -> list[str]:
+    """The ``href`` and ``src`` values of a page as :mod:`html.parser` reads them: the reference for
+    :func:`page_links`, which must find exactly these (the tests compare the two on built sites)."""
+    parser = _Links()
+    parser.feed(page)
+    return parser.targets
+
+
+# The pages are the templates' output: every printed value is escaped, so no attribute value holds a bare
+# ``<``, ``>`` or quote, and a start tag ends at the first ``>`` outside quotes. html.parser's tokeniser spends
+# most of its time on text, end tags and line counting that links do not need; these expressions read only
+# what it would report for ``href``/``src`` (start tags naming neither are passed over by the expression
+# itself). Comments and the raw text of ``script``/``style`` (JSON-LD) are skipped as html.parser skips them.
+_IN_TAG = r"""(?:[^>"']|"[^"]*"|'[^']*')"""  # a character of a start tag, or a whole quoted value
+_TOKENS = re.compile(rf"<!--.*?(?:-->|\Z)|<(script|style)\b({_IN_TAG}*)>.*?(?:</\1|\Z)"
+                     rf"|<[a-zA-Z][^\t\n\r\f />\x00]*({_IN_TAG}*?(?:href|src){_IN_TAG}*)>", re.S | re.I)
+_LINK_HINT = re.compile(r"href|src", re.I)
+# html.parser's own attribute grammar (``attrfind_tolerant``), so names and values split where it splits them.
+_ATTR = re.compile(r"""((?<=['"\s/])[^\s/>][^\s/=>]*)(\s*=+\s*('[^']*'|"[^"]*"|(?!['"])[^>\s]*))?(?:\s|/(?!>))*""")
+
+
+def page_links(page: str) -> list[str]:
+    """The ``href`` and ``src`` values of the start tags of a page, in document order, unescaped."""
+    targets = []
+    for token in _TOKENS.finditer(page):
+        attrs = token.group(2) if token.group(1) else token.group(3)
+        if not attrs or not _LINK_HINT.search(attrs):
+            continue
+        # The attribute grammar needs what precedes a name: the tag name ends where the attributes begin.
+        text = " " + attrs.lstrip(" \t\n\r\f/")
+        position = 1
+        while position < len(text):
+            found = _ATTR.match(text, position)
+            if not found or found.end() == position:
+                break
+            position = found.end()
+            name, value = found.group(1).lower(), found.group(3)
+            if name not in ("href", "src") or not value:
                 continue
-            resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path), target.split("#")[0]))
-            if resolved not in files:
+            if value[:1] == value[-1:] and value[:1] in ("'", '"'):
+                value = value[1:-1]
+            if "&" in value:
+                value = html.unescape(value)
+            if value:
+                targets.append(value)
+    return targets
+
+
+_EXTERNAL = re.compile(r"^[a-z][a-z0-9+.-]*:|^#|^//", re.I)
+
+
+def check_links(files: dict[str, bytes], links: Callable[[str], list[str]] = page_links) -> list[str]:
+    """Every relative link of every HTML file must name a planned file: the dangling ones, as warnings.
+
+    ``links`` reads a page's link targets; :func:`parser_links` is the slow reference it can be checked with.
+    """
+    problems = []
+    # Most links repeat from page to page (the stylesheet, the index, shared resources): one resolution per
+    # folder and target.
+    resolved_in: dict[tuple[str, str], str | None] = {}
+    for path in sorted(p for p in files if p.endswith(".html")):
+        folder = posixpath.dirname(path)
+        for target in links(files[path].decode("utf-8")):
+            key = (folder, target)
+            if key not in resolved_in:
+                resolved_in[key] = None if _EXTERNAL.match(target) else posixpath.normpath(
+                    posixpath.join(folder, target.split("#")[0]))
+            resolved = resolved_in[key]
+            if resolved is not None and resolved not in files:
                 problems.append(f"{path}: link to {target} does not resolve to a file of the site")
     return problems

@@ -25,6 +25,9 @@ def make_renderer(site_dir: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         finalize=balance_bidi,
+        # One build renders thousands of pages from templates that do not change meanwhile: compiled once,
+        # not checked against the file on every page.
+        auto_reload=False,
     )
 
 
@@ -41,7 +44,10 @@ def balance_bidi(value: Any) -> Any:
     direction controls end where the value ends.
     """
     # Markup is already-made content (the JSON-LD of a page), not text to print: left exactly as it is.
-    if not isinstance(value, str) or isinstance(value, Markup) or not _BIDI.search(value):
+    if type(value) is str:  # nearly every value: one test instead of two isinstance checks
+        if not _BIDI.search(value):
+            return value
+    elif not isinstance(value, str) or isinstance(value, Markup) or not _BIDI.search(value):
         return value
     open_: list[str] = []
     for char in value:

@@ -21,6 +21,31 @@ DCTERMS = "http://purl.org/dc/terms/"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 SKOS_CONCEPT = "http://www.w3.org/2004/02/skos/core#Concept"
 PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
+# rdflib namespace attributes are looked up on every access: the terms a page reads, as plain strings once.
+BIRO_REFERENCES = str(BIRO.references)
+CITO_CITES = str(CITO.cites)
+EXO_ABSTRACT_SECTION = str(EXO.abstractSection)
+EXO_AFFILIATION_AS_PRINTED = str(EXO.affiliationAsPrinted)
+EXO_AGENT = str(EXO.agent)
+EXO_ARTICLE = str(EXO.Article)
+EXO_AUTHORSHIP = str(EXO.authorship)
+EXO_AUTHOR_LIST_COMPLETE = str(EXO.authorListComplete)
+EXO_CLAIM = str(EXO.Claim)
+EXO_NAME_AS_PRINTED = str(EXO.nameAsPrinted)
+EXO_PUBLICATION_DATE_AS_PRINTED = str(EXO.publicationDateAsPrinted)
+EXO_PUBLICATION_TYPE = str(EXO.publicationType)
+EXO_TEXT = str(EXO.text)
+FABIO_EXPRESSION = str(FABIO.Expression)
+FABIO_HAS_PUBLICATION_YEAR = str(FABIO.hasPublicationYear)
+FABIO_HAS_PUB_MED_ID = str(FABIO.hasPubMedId)
+FRBR_PART = str(FRBR.part)
+PRISM_DOI = str(PRISM.doi)
+PRISM_ISSUE_IDENTIFIER = str(PRISM.issueIdentifier)
+PRISM_PAGE_RANGE = str(PRISM.pageRange)
+PRISM_VOLUME = str(PRISM.volume)
+SCHEMA_POSITION = str(SCHEMA.position)
+SCHEMA_PUBLISHER = str(SCHEMA.publisher)
+VOID_DATASET = str(VOID.Dataset)
 
 
 def plan_resources(site: Site) -> None:
@@ -39,8 +64,8 @@ def plan_resources(site: Site) -> None:
 
 
 # The first kind a resource has picks its page template.
-PAGE_KINDS = ((str(EXO.Article), "article.html"), (str(FABIO.Expression), "work.html"), (str(EXO.Claim), "claim.html"),
-              (SKOS_CONCEPT, "concept.html"), (str(VOID.Dataset), "dataset.html"),
+PAGE_KINDS = ((EXO_ARTICLE, "article.html"), (FABIO_EXPRESSION, "work.html"), (EXO_CLAIM, "claim.html"),
+              (SKOS_CONCEPT, "concept.html"), (VOID_DATASET, "dataset.html"),
               *((t, "term.html") for t in TERM_TYPES))
 
 
@@ -71,14 +96,14 @@ def page_context(site: Site, page: str, path: str) -> dict[str, Any]:
     def link(iri: str) -> Value:
         return site.link(iri, path)
 
-    if str(FABIO.Expression) in types:
+    if FABIO_EXPRESSION in types:
         context.update(_work_context(site, page, path))
         context["claims"] = work_claims(view, page, link)
-    if str(EXO.Claim) in types:
+    if EXO_CLAIM in types:
         context.update(claim_context(view, page, link))
     if SKOS_CONCEPT in types:
         context.update(concept_context(view, page, link))
-    if str(VOID.Dataset) in types:
+    if VOID_DATASET in types:
         context.update(dataset_context(site, page, path))
     if any(t in TERM_TYPES for t in types):
         context.update(term_context(site, page, path))
@@ -91,31 +116,31 @@ def _work_context(site: Site, work: str, path: str) -> dict[str, Any]:
     doi, pmid, pmcid = (view.value(work, str(p)) for p in (PRISM.doi, FABIO.hasPubMedId, FABIO.hasPubMedCentralId))
     journal = view.value(work, DCTERMS + "isPartOf")
     authors = []
-    for entry in sorted(view.values(work, str(EXO.authorship)),
-                        key=lambda e: int(view.value(e, str(SCHEMA.position)) or 0)):
-        person = view.value(entry, str(EXO.agent))
-        authors.append({"name": view.value(entry, str(EXO.nameAsPrinted)) or "",
+    for entry in sorted(view.values(work, EXO_AUTHORSHIP),
+                        key=lambda e: int(view.value(e, SCHEMA_POSITION) or 0)):
+        person = view.value(entry, EXO_AGENT)
+        authors.append({"name": view.value(entry, EXO_NAME_AS_PRINTED) or "",
                         "href": site.link(person, path).href if person else None,
-                        "affiliations": view.values(entry, str(EXO.affiliationAsPrinted))})
+                        "affiliations": view.values(entry, EXO_AFFILIATION_AS_PRINTED)})
     references = []
-    for entry in sorted(view.values(work, str(FRBR.part)), key=lambda e: int(view.value(e, str(SCHEMA.position)) or 0)):
-        cited = view.value(entry, str(BIRO.references))
+    for entry in sorted(view.values(work, FRBR_PART), key=lambda e: int(view.value(e, SCHEMA_POSITION) or 0)):
+        cited = view.value(entry, BIRO_REFERENCES)
         if cited is None:
             continue
-        references.append({"position": view.value(entry, str(SCHEMA.position)),
+        references.append({"position": view.value(entry, SCHEMA_POSITION),
                            "text": view.value(entry, str(C4O.hasContent)),
                            **work_links(site, cited, path)})
     citing = []
-    for other in view.subjects_with(str(CITO.cites), work):
-        entries = [e for e in view.values(other, str(FRBR.part)) if view.value(e, str(BIRO.references)) == work]
+    for other in view.subjects_with(CITO_CITES, work):
+        entries = [e for e in view.values(other, FRBR_PART) if view.value(e, BIRO_REFERENCES) == work]
         citing.append({**work_links(site, other, path),
                        "as_printed": [view.value(e, str(C4O.hasContent)) for e in entries
                                       if view.value(e, str(C4O.hasContent))]})
     sources = [site.link(s, path) for s in view.values(work, PROV_DERIVED)]
     abstract_sections = [
-        {"label": view.value(s, RDFS_LABEL), "text": view.value(s, str(EXO.text))}
-        for s in sorted(view.values(work, str(EXO.abstractSection)),
-                        key=lambda s: int(view.value(s, str(SCHEMA.position)) or 0))
+        {"label": view.value(s, RDFS_LABEL), "text": view.value(s, EXO_TEXT)}
+        for s in sorted(view.values(work, EXO_ABSTRACT_SECTION),
+                        key=lambda s: int(view.value(s, SCHEMA_POSITION) or 0))
     ]
     return {
         "title": view.value(work, DCTERMS + "title"),
@@ -123,15 +148,15 @@ def _work_context(site: Site, work: str, path: str) -> dict[str, Any]:
         "pmid": pmid, "pubmed_url": pubmed_iri(pmid) if pmid else None,
         "pmcid": pmcid, "pmc_url": pmc_iri(pmcid) if pmcid else None,
         "journal": site.link(journal, path) if journal else None,
-        "year": view.value(work, str(FABIO.hasPublicationYear)),
-        "date": view.value(work, str(EXO.publicationDateAsPrinted)),
-        "volume": view.value(work, str(PRISM.volume)),
-        "issue": view.value(work, str(PRISM.issueIdentifier)),
-        "pages": view.value(work, str(PRISM.pageRange)),
-        "publication_types": view.values(work, str(EXO.publicationType)),
-        "publisher": view.value(work, str(SCHEMA.publisher)),
+        "year": view.value(work, FABIO_HAS_PUBLICATION_YEAR),
+        "date": view.value(work, EXO_PUBLICATION_DATE_AS_PRINTED),
+        "volume": view.value(work, PRISM_VOLUME),
+        "issue": view.value(work, PRISM_ISSUE_IDENTIFIER),
+        "pages": view.value(work, PRISM_PAGE_RANGE),
+        "publication_types": view.values(work, EXO_PUBLICATION_TYPE),
+        "publisher": view.value(work, SCHEMA_PUBLISHER),
         "authors": authors,
-        "authors_complete": view.value(work, str(EXO.authorListComplete)) != "false",
+        "authors_complete": view.value(work, EXO_AUTHOR_LIST_COMPLETE) != "false",
         "abstract": view.value(work, DCTERMS + "abstract"),
         "abstract_sections": abstract_sections,
         "keywords": [site.link(k, path) for k in view.values(work, DCTERMS + "subject")],
@@ -144,6 +169,6 @@ def _work_context(site: Site, work: str, path: str) -> dict[str, Any]:
 def work_links(site: Site, work: str, path: str) -> dict[str, Any]:
     """A work as a list entry: a link to its page, its year, DOI and PubMed links."""
     view = site.view
-    doi, pmid = view.value(work, str(PRISM.doi)), view.value(work, str(FABIO.hasPubMedId))
-    return {"work": site.link(work, path), "year": view.value(work, str(FABIO.hasPublicationYear)),
+    doi, pmid = view.value(work, PRISM_DOI), view.value(work, FABIO_HAS_PUB_MED_ID)
+    return {"work": site.link(work, path), "year": view.value(work, FABIO_HAS_PUBLICATION_YEAR),
             "doi_url": doi_iri(doi) if doi else None, "pubmed_url": pubmed_iri(pmid) if pmid else None}

@@ -10,6 +10,7 @@ internal link has been checked.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import posixpath
 import re
 from collections.abc import Callable, Sequence
@@ -89,7 +90,28 @@ def web_href(iri: str) -> str | None:
 
 def href(from_path: str, to_path: str) -> str:
     """The relative link from one site file to another."""
-    return posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
+    # A page makes hundreds of links, and posixpath.relpath resolves both paths against the working folder
+    # each time. Site paths are plain relative paths, where the common prefix of their folders gives the
+    # same answer; anything else (``..``, ``.``, absolute, empty) takes relpath itself.
+    start, target = _plain_parts(posixpath.dirname(from_path)), _plain_parts(to_path)
+    if start is None or target is None or not target:
+        return posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
+    common = 0
+    for a, b in zip(start, target, strict=False):
+        if a != b:
+            break
+        common += 1
+    parts = ("..",) * (len(start) - common) + target[common:]
+    return "/".join(parts) if parts else "."
+
+
+@functools.lru_cache(maxsize=65536)
+def _plain_parts(path: str) -> tuple[str, ...] | None:
+    """The components of a plain relative path (empty ones dropped, as normpath drops them), else None."""
+    if path.startswith("/"):
+        return None
+    parts = tuple(p for p in path.split("/") if p)
+    return None if "." in parts or ".." in parts else parts
 
 
 class Site:
