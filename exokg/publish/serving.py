@@ -44,8 +44,8 @@ MEDIA_TYPES = {
     "nq": "application/n-quads", "nt": "application/n-triples", "pdf": "application/pdf", "png": "image/png",
     "rdf": "application/rdf+xml", "rq": "application/sparql-query", "svg": "image/svg+xml",
     "trig": "application/trig", "tsv": "text/tab-separated-values", "ttl": "text/turtle", "txt": "text/plain",
-    "webp": "image/webp", "woff": "font/woff", "woff2": "font/woff2", "xml": "application/xml",
-    "yaml": "application/yaml", "yml": "application/yaml", "zip": "application/zip",
+    "wasm": "application/wasm", "webp": "image/webp", "woff": "font/woff", "woff2": "font/woff2",
+    "xml": "application/xml", "yaml": "application/yaml", "yml": "application/yaml", "zip": "application/zip",
 }
 CHARSET_TYPES = frozenset({"text/css", "text/csv", "text/html", "text/javascript", "text/markdown", "text/plain",
                            "text/tab-separated-values", "text/turtle", "application/xml", "image/svg+xml",
