@@ -7,21 +7,16 @@ What the pages should show is read from the built graph, not written into the te
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import functools
 import re
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote, urlsplit
 
 import pytest
+from browser_fixtures import DESKTOP, Tab, browser, only_local, open_tab, serve_folder
 from graph_fixtures import INFO, small_corpus
-from playwright.sync_api import Browser, BrowserContext, Dialog, Page, sync_playwright
-from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Browser
 from project_fixtures import copy_project
 
 from exokg.config import load_config
@@ -38,17 +33,11 @@ from exokg.publish.view import GraphView
 from exokg.publish.write import write_site
 from exokg.works import resolve
 
+__all__ = ["browser"]  # a fixture, used by name
 ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-# Without these, Chromium tries to reach Google's services and hangs on a closed network.
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PHONE_WIDTH = 375
 PHONE = {"viewport": {"width": PHONE_WIDTH, "height": 667}, "device_scale_factor": 2, "is_mobile": True,
          "has_touch": True}
-DESKTOP = {"viewport": {"width": 1280, "height": 900}}
-TIMEOUT_MS = 15_000
 DCTERMS = "http://purl.org/dc/terms/"
 PWNED = 'Zebrafish <img src=x onerror="window.pwned=1"> <script>window.pwned=2</script> & "q" \u2028 end'
 
@@ -68,45 +57,13 @@ class Built:
         return path
 
 
-@dataclasses.dataclass
-class Tab:
-    """One browser page, and everything it asked for or complained about."""
-
-    page: Page
-    requests: list[str]
-    problems: list[str]
-
-    def open(self, url: str) -> None:
-        response = self.page.goto(url)
-        assert response is None or response.ok, f"{url}: HTTP {response.status if response else '?'}"
-
-    def search_ready(self) -> None:
-        self.page.wait_for_selector("#search[data-state]", state="attached")
-        assert self.page.get_attribute("#search", "data-state") == "ready", self.page.text_content("#search-status")
+def search_ready(tab: Tab) -> None:
+    tab.page.wait_for_selector("#search[data-state]", state="attached")
+    assert tab.page.get_attribute("#search", "data-state") == "ready", tab.page.text_content("#search-status")
 
 
 def words(text: str) -> str:
     return " ".join(text.split())
-
-
-@contextlib.contextmanager
-def serve_folder(folder: Path) -> Iterator[str]:
-    """A real HTTP server for a folder on 127.0.0.1 (a free port), stopped on exit."""
-
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), name="site-http", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
 
 
 @pytest.fixture(scope="module")
@@ -125,55 +82,10 @@ def server(seed: Built) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.is_file():
-        pytest.fail(f"{CHROMIUM} not found: install the Debian package chromium (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-@contextlib.contextmanager
-def open_tab(browser: Browser, name: str, **options: Any) -> Iterator[Tab]:
-    """A fresh browser context; its last view is saved as ``test-artifacts/<name>.png``, pass or fail."""
-    context: BrowserContext = browser.new_context(**options)
-    context.set_default_timeout(TIMEOUT_MS)
-    tab = Tab(context.new_page(), [], [])
-    context.on("request", lambda request: tab.requests.append(request.url))
-    tab.page.on("pageerror", lambda error: tab.problems.append(f"script error: {error}"))
-
-    def refuse(dialog: Dialog) -> None:  # a page script opening alert() or confirm() is a finding
-        tab.problems.append(f"dialog: {dialog.message}")
-        dialog.dismiss()
-
-    tab.page.on("dialog", refuse)
-    try:
-        yield tab
-    finally:
-        ARTIFACTS.mkdir(exist_ok=True)
-        with contextlib.suppress(PlaywrightError):
-            tab.page.screenshot(path=str(ARTIFACTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', name)}.png"),
-                                full_page=False)
-        context.close()
-
-
 @pytest.fixture
 def tab(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Tab]:
     with open_tab(browser, request.node.name, **DESKTOP) as opened:
         yield opened
-
-
-def only_local(tab: Tab, server: str) -> None:
-    origin = urlsplit(server)
-    assert tab.requests, "the page made no requests at all"
-    elsewhere = [url for url in tab.requests if urlsplit(url).netloc != origin.netloc or urlsplit(url).scheme
-                 != origin.scheme]
-    assert elsewhere == [], elsewhere
-    assert tab.problems == []
 
 
 def an_article(seed: Built) -> tuple[str, str, str]:
@@ -245,7 +157,7 @@ def test_a_search_from_the_header_finds_the_article_and_leads_to_it(seed: Built,
     with tab.page.expect_navigation():
         header.locator('input[name="q"]').press("Enter")
     assert urlsplit(tab.page.url).path == "/search.html" and f"q={quote(word)}" in tab.page.url
-    tab.search_ready()
+    search_ready(tab)
     assert tab.page.input_value("#search-page-q") == word
     result = tab.page.locator(f'#search-results a[href="{seed.page(article)}"]')
     assert result.count() == 1, tab.page.inner_text("#search-results")
@@ -263,7 +175,7 @@ def test_typing_updates_the_results_and_a_word_in_no_page_says_so(seed: Built, s
     nonsense = "qzxvjwkq"
     assert nonsense not in (seed.folder / "search" / "index.json").read_text(encoding="utf-8").lower()
     tab.open(server + "search.html")
-    tab.search_ready()
+    search_ready(tab)
     assert "can be searched" in tab.page.inner_text("#search-status")
     tab.page.fill("#search-page-q", nonsense)
     assert tab.page.locator("#search-results li").count() == 0
@@ -278,7 +190,7 @@ def test_typing_updates_the_results_and_a_word_in_no_page_says_so(seed: Built, s
 def test_search_works_when_the_site_is_opened_from_disk(seed: Built, tab: Tab) -> None:
     article, title, _ = an_article(seed)
     tab.open(f"{(seed.folder / 'search.html').as_uri()}?q={quote(a_search_word(seed, title))}")
-    tab.search_ready()
+    search_ready(tab)
     assert tab.page.locator(f'#search-results a[href="{seed.page(article)}"]').count() == 1
     assert all(urlsplit(url).scheme == "file" for url in tab.requests), tab.requests
     assert tab.problems == []
@@ -293,7 +205,7 @@ def test_pages_fit_a_phone_screen(seed: Built, server: str, browser: Browser, wh
     with open_tab(browser, f"test_pages_fit_a_phone_screen-{which}", **PHONE) as phone:
         phone.open(server + path)
         if which == "search":
-            phone.search_ready()
+            search_ready(phone)
             assert phone.page.locator("#search-results li").count() >= 1
         width = phone.page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert width[0] <= width[1], f"{path}: {width[0]} px of content on a {width[1]} px screen"
@@ -315,7 +227,7 @@ def test_hostile_titles_in_results_are_text_and_never_run(browser: Browser, tmp_
     with serve_folder(tmp_path / "site") as server, \
             open_tab(browser, "test_hostile_titles_in_results_are_text_and_never_run", **DESKTOP) as tab:
         tab.open(server + "search.html?q=zebrafish")
-        tab.search_ready()
+        search_ready(tab)
         links = tab.page.locator("#search-results a")
         assert links.count() == 1
         assert links.first.text_content() == PWNED
