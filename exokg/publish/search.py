@@ -16,7 +16,7 @@ from typing import Any
 
 from exokg.graph.namespaces import EXO, FABIO, SCHEMA
 from exokg.publish.site import Site, page_file
-from exokg.publish.vendor import find_package, search_path
+from exokg.publish.vendor import ship_package
 
 DCTERMS = "http://purl.org/dc/terms/"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -33,9 +33,7 @@ KINDS = (("article", "Article"), ("claim", "Claim"), ("concept", "Concept"), ("w
 
 def plan_search(site: Site) -> None:
     """The search index, the search page and the search library's files."""
-    package = find_package(LIBRARY, search_path(site.input.vendor_dirs), LIBRARY_FILES[0][0])
-    for source, target in LIBRARY_FILES:
-        site.add_file(target, package.read(source))
+    package = ship_package(LIBRARY, site.input.vendor_dirs, LIBRARY_FILES, site.add_file)
     documents = search_documents(site)
     data = {"documents": documents, "kinds": dict(KINDS)}
     text = index_json(data)

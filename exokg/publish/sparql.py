@@ -22,7 +22,7 @@ from exokg.errors import QueryError
 from exokg.publish.dataset import describe, human_size
 from exokg.publish.search import index_json
 from exokg.publish.site import Site
-from exokg.publish.vendor import find_package, search_path
+from exokg.publish.vendor import ship_package
 from exokg.query import SavedQuery, bind
 
 SPARQL_PAGE = "sparql.html"
@@ -50,9 +50,7 @@ ORDER BY DESC(?instances) ?class
 
 def plan_sparql(site: Site) -> None:
     """The browser query page and the files of the SPARQL library it runs."""
-    package = find_package(LIBRARY, search_path(site.input.vendor_dirs), LIBRARY_FILES[0][0])
-    for source, target in LIBRARY_FILES:
-        site.add_file(target, package.read(source))
+    package = ship_package(LIBRARY, site.input.vendor_dirs, LIBRARY_FILES, site.add_file)
     cookbook = [cookbook_entry(query) for query, _ in site.input.queries]
     site.add_file(COOKBOOK_JSON, index_json({"queries": cookbook}).encode("utf-8") + b"\n")
     described = describe(site)  # made once: the dumps section writes the same files

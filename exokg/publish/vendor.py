@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -61,6 +61,16 @@ def find_package(name: str, search: Sequence[Path], wanted: str = "package.json"
     looked = ", ".join(str(d / name / _relative(wanted)) for d in search) or "no folder"
     raise ConfigError(f"the npm package {name} is not installed: no {name}/{wanted} (looked for {looked})",
                       NPM_HINT)
+
+
+def ship_package(name: str, project_dirs: Sequence[Path], files: Sequence[tuple[str, str]],
+                 add: Callable[[str, bytes], None]) -> Package:
+    """Give ``add`` each file of npm package ``name`` the site ships: ``files`` pairs the package's path of each
+    with its site path; the first is the one named when the package is missing. Returns the package."""
+    package = find_package(name, search_path(project_dirs), files[0][0])
+    for source, target in files:
+        add(target, package.read(source))
+    return package
 
 
 def _version(manifest: Path) -> str:
