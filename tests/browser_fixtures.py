@@ -112,6 +112,13 @@ def open_tab(browser: Browser, name: str, **options: Any) -> Iterator[Tab]:
         context.close()
 
 
+@pytest.fixture
+def tab(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Tab]:
+    """A desktop-sized tab named after the test (its screenshot too)."""
+    with open_tab(browser, request.node.name, **DESKTOP) as opened:
+        yield opened
+
+
 def only_local(tab: Tab, server: str) -> None:
     """Every request of the tab went to ``server``, and no script failed or opened a dialog."""
     origin = urlsplit(server)

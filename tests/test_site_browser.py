@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
-from browser_fixtures import DESKTOP, Tab, browser, only_local, open_tab, serve_folder
+from browser_fixtures import DESKTOP, Tab, browser, only_local, open_tab, serve_folder, tab
 from graph_fixtures import INFO, small_corpus
 from playwright.sync_api import Browser
 from project_fixtures import copy_project
@@ -33,7 +33,7 @@ from exokg.publish.view import GraphView
 from exokg.publish.write import write_site
 from exokg.works import resolve
 
-__all__ = ["browser"]  # a fixture, used by name
+__all__ = ["browser", "tab"]  # fixtures, used by name
 ROOT = Path(__file__).resolve().parents[1]
 PHONE_WIDTH = 375
 PHONE = {"viewport": {"width": PHONE_WIDTH, "height": 667}, "device_scale_factor": 2, "is_mobile": True,
@@ -80,12 +80,6 @@ def seed(tmp_path_factory: pytest.TempPathFactory) -> Built:
 def server(seed: Built) -> Iterator[str]:
     with serve_folder(seed.folder) as url:
         yield url
-
-
-@pytest.fixture
-def tab(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Tab]:
-    with open_tab(browser, request.node.name, **DESKTOP) as opened:
-        yield opened
 
 
 def an_article(seed: Built) -> tuple[str, str, str]:

@@ -20,7 +20,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pyoxigraph
 import pytest
-from browser_fixtures import DESKTOP, Tab, browser, only_local, open_tab, serve_folder
+from browser_fixtures import DESKTOP, Tab, browser, only_local, open_tab, serve_folder, tab
 from click.testing import CliRunner
 from graph_fixtures import INFO, small_corpus
 from playwright.sync_api import Browser, expect
@@ -41,7 +41,7 @@ from exokg.query import QueryResult, SavedQuery, bind, load_queries, load_query
 from exokg.serve.files import content_type
 from exokg.works import resolve
 
-__all__ = ["browser"]  # the shared fixture, imported for pytest
+__all__ = ["browser", "tab"]  # the shared fixture, imported for pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 FINISHED = '#sparql[data-state="done"], #sparql[data-state="failed"], #sparql[data-state="error"]'
@@ -87,12 +87,6 @@ def seed(tmp_path_factory: pytest.TempPathFactory) -> Seed:
 def server(seed: Seed) -> Iterator[str]:
     with serve_folder(seed.site) as url:
         yield url
-
-
-@pytest.fixture
-def tab(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Tab]:
-    with open_tab(browser, request.node.name, **DESKTOP) as opened:
-        yield opened
 
 
 @pytest.fixture(scope="module")
