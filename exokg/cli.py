@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import shutil
+import signal
 import sys
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
 import click
+from pyoxigraph import DefaultGraph
 
 from exokg import __version__
 from exokg.claims import ConceptScheme, extract, load_scheme
@@ -17,10 +22,12 @@ from exokg.config import Config, load_config
 from exokg.errors import ConfigError, ExokgError, InputError, QueryError, UnreadablePage
 from exokg.fetch import Fetcher, FetchReport, NoProgress, read_ids
 from exokg.graph import store as rdf
-from exokg.graph.iris import concept_iri
+from exokg.graph.iris import Iris, concept_iri
 from exokg.model import Assertion
 from exokg.pipeline import CONCEPTS_FILE, query_store, read_graph
 from exokg.pipeline import build as run_build
+from exokg.push import Target, check_endpoint, update_endpoint_for
+from exokg.push import push as push_graph
 from exokg.query import (
     ALL_FORMATS,
     bind,
@@ -33,6 +40,10 @@ from exokg.query import (
     load_query,
 )
 from exokg.remote import Endpoint
+from exokg.serve.messages import Request
+from exokg.serve.pool import Limits
+from exokg.serve.project import open_app
+from exokg.serve.server import Server
 from exokg.sources import read_records
 from exokg.sources.http import HttpClient
 from exokg.sources.http import services as http_services
@@ -442,15 +453,6 @@ def serve(project: Path | None, host: str, port: int, get_path: str | None, acce
     """Serve the built site (built first when there is none) on a local port, with what a static host
     cannot do: content negotiation on every resource IRI and a SPARQL 1.1 endpoint with a query page at
     /sparql. Paths work with or without the base IRI's path (/work/x and /exokg/work/x)."""
-    import shutil
-    import signal
-    from http import HTTPStatus
-
-    from exokg.serve.messages import Request
-    from exokg.serve.pool import Limits
-    from exokg.serve.project import open_app
-    from exokg.serve.server import Server
-
     config = _config(project)
     app = open_app(config, Limits(timeout=query_timeout, max_rows=max_rows, workers=workers))
     try:
@@ -507,14 +509,6 @@ def push(project: Path | None, endpoint: str, graph_iri: str | None, update_endp
          chunk_size: int, user: str | None) -> None:
     """Load the built graph into a SPARQL 1.1 server by the Graph Store HTTP Protocol, replacing one named
     graph atomically (in chunks for a large graph), with progress on stderr."""
-    import os
-
-    from pyoxigraph import DefaultGraph
-
-    from exokg.graph.iris import Iris
-    from exokg.push import Target, check_endpoint, update_endpoint_for
-    from exokg.push import push as push_graph
-
     config = _config(project)
     check_endpoint(endpoint, "--endpoint")
     update = check_endpoint(update_endpoint, "--update-endpoint") if update_endpoint else \

@@ -19,7 +19,7 @@ from exokg import __version__
 from exokg.claims import extract, load_scheme
 from exokg.config import Config
 from exokg.curation import apply_curation, load_curation
-from exokg.errors import ConfigError, ExokgError
+from exokg.errors import ConfigError, ExokgError, QueryError
 from exokg.graph.claims import StatedClaim, map_claims
 from exokg.graph.iris import Iris
 from exokg.graph.mapping import DatasetInfo, lexical, map_bibliography, triple_order
@@ -29,6 +29,7 @@ from exokg.model import Corpus, Source
 from exokg.publish.plan import SiteInput, SitePlan, plan_site
 from exokg.publish.render import make_renderer, read_assets, render_with
 from exokg.publish.write import write_site
+from exokg.query import QueryResult, load_queries, run
 from exokg.records import merge_records
 from exokg.sources import read_corpus
 from exokg.sources.retrieval import is_record as is_retrieval_record
@@ -207,9 +208,6 @@ def site_input(config: Config, graph: Graph, report: ValidationReport | None) ->
     value its header gives no default for, or that fails to run (a syntax error, say), gets an empty result
     and is still published: its page says why, and the log says what failed.
     """
-    from exokg.errors import QueryError
-    from exokg.query import QueryResult, load_queries, run
-
     queries = []
     saved = load_queries(config.queries_dir)
     store = memory_store(graph.triples) if saved else None
