@@ -7,6 +7,9 @@ Fields a source does not show are ``None`` or empty: a record never guesses.
 
 from __future__ import annotations
 
+import contextlib
+import gc
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -274,3 +277,21 @@ class Assertion:
             "qualifiers": [{"kind": k, "value": v} for k, v in self.qualifiers],
             "method": self.method,
         }
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """A block in which Python's cyclic garbage collector does not run.
+
+    Reading a corpus makes these records, their claims and their triples by the million, none of them in
+    reference cycles, and every collection of the oldest generation walks all that are alive: at a thousand
+    articles that was a fifth of the time. Reference counting still frees everything as usual; cycles made
+    meanwhile wait for the next collection after the block. Nested blocks leave the collector as found.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()

@@ -16,16 +16,16 @@ from pathlib import Path
 from pyoxigraph import Store, Triple
 
 from exokg import __version__
-from exokg.claims import extract, load_scheme
+from exokg.claims import extract_corpus, load_scheme
 from exokg.config import Config
 from exokg.curation import apply_curation, load_curation
 from exokg.errors import ConfigError, ExokgError, QueryError
 from exokg.graph.claims import StatedClaim, map_claims
 from exokg.graph.iris import Iris
-from exokg.graph.mapping import DatasetInfo, lexical, map_bibliography, triple_order
+from exokg.graph.mapping import DatasetInfo, lexical, map_bibliography, sort_triples
 from exokg.graph.namespaces import CONCEPT_IRI
 from exokg.graph.store import memory_store, open_store, read_turtle_files, read_turtle_folder, write_store
-from exokg.model import Corpus, Source
+from exokg.model import Corpus, Source, collector_paused
 from exokg.publish.plan import SiteInput, SitePlan, plan_site
 from exokg.publish.render import make_renderer, read_assets, render_with
 from exokg.publish.write import write_site
@@ -98,7 +98,7 @@ def read_graph(config: Config, pages: Sequence[Path] | None = None, stages: Stag
     """Sources -> model -> graph, for the project's corpus (or the given pages); ``stages`` times each."""
     files = corpus_files(config) if pages is None else list(pages)
     log.info("reading %d page(s) from %s", len(files), config.corpus_dir)
-    with stage(stages, "parse"):
+    with stage(stages, "parse"), collector_paused():
         merged = merge_records(read_corpus(files))
         corpus = merged.corpus
         bibliography = resolve(corpus)
@@ -113,17 +113,17 @@ def read_graph(config: Config, pages: Sequence[Path] | None = None, stages: Stag
     scheme_triples = read_turtle_files([p for p in [config.ontology_dir / CONCEPTS_FILE] if p.is_file()],
                                        "concept scheme")
     aliases = {s.key: name for name, sources in merged.sources.items() for s in sources}
-    with stage(stages, "claims"):
+    with stage(stages, "claims"), collector_paused():
         claims, warnings = read_claims(config, corpus, bibliography, scheme_triples, aliases)
     for warning in warnings:
         log.warning(warning)
     iris = Iris(config.base_iri)
     curation = Source(config.curation_file.name, _sha256(config.curation_file)) \
         if config.curation_file.is_file() else None
-    with stage(stages, "graph"):
-        triples = sorted(set(map_bibliography(bibliography, info, merged.sources, merged.field_sources)
-                             + map_claims(claims, iris, iris.software(__version__), curation)
-                             + scheme_triples), key=triple_order)
+    with stage(stages, "graph"), collector_paused():
+        triples = sort_triples(map_bibliography(bibliography, info, merged.sources, merged.field_sources, ordered=False)
+                               + map_claims(claims, iris, iris.software(__version__), curation)
+                               + scheme_triples)
     log.info("%d article(s), %d work(s), %d claim assertion(s), %d triple(s)", len(bibliography.articles),
              len(bibliography.works), len(claims), len(triples))
     return Graph(corpus, bibliography, triples, tuple(claims), tuple(bibliography.warnings) + tuple(warnings))
@@ -142,7 +142,7 @@ def read_claims(
         return [], [f"{scheme_path}: no concept scheme, so no claims are extracted"]
     scheme = load_scheme(scheme_path)
     log.info("extracting claims with the concept scheme %s", scheme_path)
-    extracted = {a.source.key: extract(a, scheme) for a in corpus.articles}
+    extracted = extract_corpus(corpus.articles, scheme)
     labels = {lexical(t.subject)[len(CONCEPT_IRI):]: lexical(t.object) for t in scheme_triples
               if t.predicate.value == SKOS_PREF_LABEL and lexical(t.subject).startswith(CONCEPT_IRI)}
     curated, warnings = apply_curation(config.curation_file, load_curation(config.curation_file),

@@ -81,6 +81,7 @@ class _Record:
     position: int
     article: Article | None
     ref: Reference
+    match: str | None = None  # match_key of the reference, made once: grouping and merging both read it
 
 
 def resolve(corpus: Corpus) -> Bibliography:
@@ -92,15 +93,15 @@ def resolve(corpus: Corpus) -> Bibliography:
     for article in articles:
         own = len(records)
         entry_records[(article.source.key, "article")] = own
-        records.append(_Record(article.source.key, 0, article, _as_reference(article)))
+        records.append(_record(article.source.key, 0, article, _as_reference(article)))
         for number, ref in enumerate(article.references, start=1):
             edges.append((own, len(records), number, ref.text))
             entry_records[(article.source.key, f"reference:{number}")] = len(records)
-            records.append(_Record(article.source.key, number, None, ref))
+            records.append(_record(article.source.key, number, None, ref))
         for number, ref in enumerate(article.cited_by, start=1):
             edges.append((len(records), own, None, None))
             entry_records[(article.source.key, f"cited_by:{number}")] = len(records)
-            records.append(_Record(article.source.key, 10_000 + number, None, ref))
+            records.append(_record(article.source.key, 10_000 + number, None, ref))
 
     groups = _group(records)
     works: dict[int, Work] = {}
@@ -122,6 +123,10 @@ def resolve(corpus: Corpus) -> Bibliography:
         warnings=tuple(warnings),
         entries={key: works[find[i]].identity for key, i in entry_records.items()},
     )
+
+
+def _record(source: str, position: int, article: Article | None, ref: Reference) -> _Record:
+    return _Record(source, position, article, ref, match_key(ref.authors, ref.year, ref.title))
 
 
 def _as_reference(article: Article) -> Reference:
@@ -166,7 +171,7 @@ def _group(records: list[_Record]) -> dict[int, list[int]]:
             union(first.setdefault(key, i), i, unless_conflict=False)
     by_key: dict[str, int] = {}
     for i, r in enumerate(records):
-        fallback = match_key(r.ref.authors, r.ref.year, r.ref.title)
+        fallback = r.match
         if fallback:
             union(by_key.setdefault(fallback, i), i, unless_conflict=True)
     return sets.groups()
@@ -187,7 +192,7 @@ def _merge(members: list[_Record], warnings: list[str]) -> Work:
     pmid = pick((r.pmid for r in refs), "PMID")
     pmcid = pick((r.pmcid for r in refs), "PMCID")
     primary = next((r for r in refs if r.title), refs[0])
-    key = next((k for k in (match_key(r.authors, r.year, r.title) for r in refs) if k), None)
+    key = next((r.match for r in ordered if r.match), None)
     if doi:
         identity = f"doi:{doi}"
     elif pmid:
@@ -223,25 +228,26 @@ def _merge(members: list[_Record], warnings: list[str]) -> Work:
     )
 
 
+_INITIALS = re.compile(r"(?:[A-Z]\.?-?){1,3}")
+
+
 def surname(name: str) -> str:
     """The family name of an author as printed: ``Squillaro T.`` and ``Tommaso Squillaro`` -> ``squillaro``."""
     tokens = name.replace(",", " ").split()
     if not tokens:
         return ""
     # "Surname Initials" (reference lists) when the last token is one to three capitals, else "Given Surname".
-    if len(tokens) > 1 and re.fullmatch(r"(?:[A-Z]\.?-?){1,3}", tokens[-1]):
-        family = " ".join(tokens[:-1])
-    else:
-        family = tokens[-1]
+    family = " ".join(tokens[:-1]) if len(tokens) > 1 and _INITIALS.fullmatch(tokens[-1]) else tokens[-1]
     return _fold(family)
 
 
 def match_key(authors: tuple[str, ...], year: int | None, title: str | None) -> str | None:
     """The fallback identity of a work without identifiers; None when there is no title to key on."""
-    if not title or not _fold(title):
+    folded = _fold(title) if title else ""
+    if not folded:
         return None
     first = surname(authors[0]) if authors else ""
-    return f"{first}|{year or ''}|{_fold(title)}"
+    return f"{first}|{year or ''}|{folded}"
 
 
 def _readable_key(ref: Reference, key: str | None) -> str:
@@ -251,9 +257,13 @@ def _readable_key(ref: Reference, key: str | None) -> str:
     return f"{first or 'anon'}-{ref.year or 'nd'}-{digest}"
 
 
+_ALNUM_RUN = re.compile(r"[a-z0-9]+")
+
+
 def _fold(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    return " ".join(re.findall(r"[a-z0-9]+", ascii_text))
+    # ASCII text is its own NFKD form: most titles and names skip the Unicode round trip.
+    folded = text if text.isascii() else unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return " ".join(_ALNUM_RUN.findall(folded.lower()))
 
 
 def keyword_key(label: str) -> str:

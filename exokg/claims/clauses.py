@@ -59,9 +59,10 @@ class Parse:
     """One sentence's tokens with mentions, cues, hidden regions and the joins between its verbs."""
 
     def __init__(self, tokens: list[Token], mentions: list[Mention], scheme: ConceptScheme, text: str,
-                 base: int) -> None:
+                 base: int, cue_text: CueText | None = None) -> None:
+        """``cue_text`` is ``CueText(tokens)``, when the caller has made it already."""
         self.tokens, self.mentions, self.scheme = tokens, mentions, scheme
-        self.cue_text = CueText(tokens)
+        self.cue_text = CueText(tokens) if cue_text is None else cue_text
         self.names = {i for m in mentions for i in range(m.first, m.last) if not m.pronoun}
         self.hedges: list[HedgeCue] = hedge_cues(self.cue_text, text, base, self.names)
         self.hedge_tokens = {i for h in self.hedges for i in range(h.first, h.last)}

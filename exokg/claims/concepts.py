@@ -73,9 +73,14 @@ class ConceptScheme:
     top: tuple[str, ...]
     labels: dict[tuple[str, ...], list[LabelEntry]] = field(default_factory=dict)
     longest_label: int = 1
+    # Every leading run of words of a label (the labels included): a window that is not one can only grow
+    # into a non-label, so the recogniser stops extending it there instead of trying every length.
+    label_prefixes: set[tuple[str, ...]] = field(default_factory=set)
     _ancestors: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _parts: dict[str, Parts] = field(default_factory=dict)
     _composites: dict[Parts, str] = field(default_factory=dict)
+    # Asked for every mention, many times a sentence; filled as asked.
+    _categories: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         for key in sorted(self.concepts):
@@ -91,6 +96,7 @@ class ConceptScheme:
                 if entry not in bucket:
                     bucket.append(entry)
                 self.longest_label = max(self.longest_label, len(words))
+                self.label_prefixes.update(entry.words[:n] for n in range(1, len(entry.words) + 1))
         for key in sorted(self.concepts):
             parts = self._find_parts(key)
             if parts is not None:
@@ -151,6 +157,12 @@ class ConceptScheme:
         A concept under two categories (``renal fibrosis``: a kidney disease and fibrosis) takes the first
         of them in ``CATEGORY_PRIORITY``: a pathological process filed under disease is a disease.
         """
+        found = self._categories.get(key)
+        if found is None:
+            found = self._categories[key] = self._category(key)
+        return found
+
+    def _category(self, key: str) -> str:
         if key in self.top:
             return key
         tops = [k for k in self._ancestors.get(key, ()) if k in self.top]

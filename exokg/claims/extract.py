@@ -1,61 +1,93 @@
 """Claims from an article: sentence by sentence, concept mentions + relation cues -> assertions.
 
-For every field (``sentences.py``) and sentence, the recogniser finds concept mentions (``recognise.py``),
-:class:`~exokg.claims.clauses.Parse` finds cues, clauses and the words that are no argument, and
-:class:`~exokg.claims.frames.ClaimBuilder` places each cue's frame on its subject and objects, resolving
-bare vesicle words and ``They`` (``resolution.py``). One assertion is kept per (subject, relation, object,
-polarity) and sentence; the result is sorted by field (title, abstract sections, reference titles,
-citing-article titles) and offset, so the same article always gives the same tuple.
+The article's fields (``sentences.py``) make its documents: the title and abstract, and each printed
+reference or citing-article title; ``documents.py`` reads a document's claims. One assertion is kept per
+(subject, relation, object, polarity) and sentence; the result is sorted by field (title, abstract
+sections, reference titles, citing-article titles) and offset, so the same article always gives the same
+tuple. A whole corpus is read with :func:`extract_corpus`: each distinct document once, on several cores
+when the corpus is large enough to pay for them (``parallel.py``).
 """
 
 from __future__ import annotations
 
-from exokg.claims.abbreviations import find_abbreviations
-from exokg.claims.clauses import Parse
+from collections.abc import Iterable
+
 from exokg.claims.concepts import ConceptScheme
-from exokg.claims.frames import Claim, ClaimBuilder
-from exokg.claims.hedging import HedgeCue, hedge_cues, hypothesis_spans, most_tentative
-from exokg.claims.recognise import recognise
-from exokg.claims.resolution import Document
+from exokg.claims.documents import DocumentClaims, document_claims
+from exokg.claims.frames import Claim
+from exokg.claims.hedging import most_tentative
+from exokg.claims.parallel import claims_in_processes, processes_for
 from exokg.claims.sentences import Field, Sentence, fields_of, sentences_of
-from exokg.claims.tokens import CueText, Token, tokenize
 from exokg.model import Article, Assertion
 
 RULESET_VERSION = "1.0"
 METHOD = f"exokg-rules/{RULESET_VERSION}"
 
 
-def extract(article: Article, scheme: ConceptScheme) -> tuple[Assertion, ...]:
-    """Every assertion of the article's title, abstract, reference titles and citing-article titles."""
-    documents: dict[str, list[Field]] = {}
-    for f in fields_of(article):
-        documents.setdefault(f.document, []).append(f)
+# A document by the text and offset of each of its fields; the claims of documents already read, by key.
+DocumentKey = tuple[tuple[str, int], ...]
+Memo = dict[DocumentKey, DocumentClaims]
+
+
+def extract(article: Article, scheme: ConceptScheme, memo: Memo | None = None) -> tuple[Assertion, ...]:
+    """Every assertion of the article's title, abstract, reference titles and citing-article titles.
+
+    A document's claims depend only on its text (abbreviations, topic and discourse never leave it), so a
+    ``memo`` shared across the articles of a corpus (read with the same scheme) reads each distinct
+    document once: a title printed in many reference lists is extracted once, with the same assertions.
+    """
     found: list[tuple[tuple[int, int, int, int], Assertion]] = []
-    for fields in documents.values():
-        sentences = [s for f in fields for s in sentences_of(f)]
-        tokenized = [tokenize(s.text, s.start) for s in sentences]
-        doc = Document(scheme)
-        for tokens in tokenized:  # abbreviations first: "(MSCs)" defines MSCs for the whole document
-            for abbreviation in find_abbreviations(tokens, recognise(tokens, scheme, doc.abbreviations), scheme):
-                if all(a.words != abbreviation.words for a in doc.abbreviations):
-                    doc.abbreviations.append(abbreviation)
-        inside = hypothesis_spans([CueText(t).text for t in tokenized])
-        for n, (sentence, tokens) in enumerate(zip(sentences, tokenized, strict=True)):
-            opener = _opener(tokenized[inside[n]], sentences[inside[n]]) if n in inside else None
-            parse = Parse(tokens, recognise(tokens, scheme, doc.abbreviations), scheme, sentence.text, sentence.start)
-            for order, claim in enumerate(ClaimBuilder(parse, doc, opener).claims()):
-                f = sentence.field
-                found.append(((f.group, f.position, sentence.start, order), _assertion(claim, sentence)))
+    for key, fields in _documents(article):
+        claims = memo.get(key) if memo is not None else None
+        if claims == ():
+            continue  # most printed titles state nothing: no need to split them again
+        sentences = _sentences(fields)
+        if claims is None:
+            claims = document_claims(sentences, scheme)
+            if memo is not None:
+                memo[key] = claims
+        for n, order, claim in claims:
+            sentence = sentences[n]
+            f = sentence.field
+            found.append(((f.group, f.position, sentence.start, order), _assertion(claim, sentence)))
     unique: dict[tuple[object, ...], Assertion] = {}
     for _, a in sorted(found, key=lambda pair: pair[0]):
         unique.setdefault((a.subject.key, a.relation, a.object.key, a.negated, a.section, a.asserted_by, a.start), a)
     return tuple(unique.values())
 
 
-def _opener(tokens: list[Token], sentence: Sentence) -> HedgeCue | None:
-    """The ``we propose`` cue of the sentence that opened the hypothesis a later sentence sits in."""
-    cues = [c for c in hedge_cues(CueText(tokens), sentence.text, sentence.start, set()) if c.level == "hypothesised"]
-    return cues[0] if cues else None
+def extract_corpus(articles: Iterable[Article], scheme: ConceptScheme, *,
+                   processes: int | None = None) -> dict[str, tuple[Assertion, ...]]:
+    """:func:`extract` for every article, by its source key, each distinct document read once.
+
+    ``processes`` is how many worker processes read documents besides this one: by default as many as
+    the other cores, when the corpus has text enough to pay for starting them; 0 reads everything here.
+    The result is the same either way.
+    """
+    articles = list(articles)
+    memo: Memo = {}
+    documents: dict[DocumentKey, list[Field]] = {}
+    for article in articles:
+        for key, fields in _documents(article):
+            documents.setdefault(key, fields)
+    extra = processes_for(sum(len(text) for key in documents for text, _ in key)) if processes is None else processes
+    if extra > 0:
+        keys = list(documents)
+        memo.update(zip(keys, claims_in_processes([_sentences(documents[k]) for k in keys], scheme, extra),
+                        strict=True))
+    return {a.source.key: extract(a, scheme, memo) for a in articles}
+
+
+def _documents(article: Article) -> list[tuple[DocumentKey, list[Field]]]:
+    """The article's documents with their keys (two reference titles printed alike share one)."""
+    documents: dict[str, list[Field]] = {}
+    for f in fields_of(article):
+        documents.setdefault(f.document, []).append(f)
+    return [(tuple((f.text, f.offset) for f in fields), fields) for fields in documents.values()]
+
+
+def _sentences(fields: list[Field]) -> list[Sentence]:
+    return [s for f in fields for s in sentences_of(f)]
 
 
 def _assertion(claim: Claim, sentence: Sentence) -> Assertion:
@@ -67,4 +99,4 @@ def _assertion(claim: Claim, sentence: Sentence) -> Assertion:
                      qualifiers=tuple(claim.qualifiers), method=METHOD)
 
 
-__all__ = ["METHOD", "RULESET_VERSION", "extract"]
+__all__ = ["METHOD", "RULESET_VERSION", "DocumentKey", "Memo", "document_claims", "extract", "extract_corpus"]

@@ -86,8 +86,9 @@ class Slot:
 
 
 def _starts_with(words: list[str], at: int, phrases: tuple[tuple[str, ...], ...]) -> int:
+    word = words[at] if at < len(words) else None  # most words start no phrase: one comparison each says so
     for phrase in phrases:
-        if tuple(words[at:at + len(phrase)]) == phrase:
+        if phrase[0] == word and tuple(words[at:at + len(phrase)]) == phrase:
             return len(phrase)
     return 0
 

@@ -105,8 +105,9 @@ def recognise(tokens: list[Token], scheme: ConceptScheme, abbreviations: list[Ab
     mentions: list[Mention] = []
     i = 0
     n = len(tokens)
+    longest_first = sorted(abbreviations, key=lambda a: -len(a.words))
     while i < n:
-        found = _match_at(tokens, i, scheme, abbreviations)
+        found = _match_at(tokens, i, scheme, longest_first)
         if found is None:
             if tokens[i].lower in _PRONOUNS:
                 mentions.append(Mention(i, i + 1, tokens[i].text, pronoun=True))
@@ -124,26 +125,58 @@ def recognise(tokens: list[Token], scheme: ConceptScheme, abbreviations: list[Ab
     return _assemble(tokens, _modifiers(tokens, mentions, scheme), scheme)
 
 
-def _match_at(tokens: list[Token], i: int, scheme: ConceptScheme, abbreviations: list[Abbreviation]) -> Mention | None:
+def _match_at(tokens: list[Token], i: int, scheme: ConceptScheme, longest_first: list[Abbreviation]) -> Mention | None:
+    """The mention starting at token ``i``; ``longest_first`` is the document's abbreviations, longest first."""
     if not tokens[i].is_word:
         return None
     mir = _microrna(tokens, i)
     if mir is not None:
         return mir
-    for abbreviation in sorted(abbreviations, key=lambda a: -len(a.words)):
+    for abbreviation in longest_first:
         size = len(abbreviation.words)
         if abbreviation.matches(tokens[i:i + size]):
             return Mention(i, i + size, _text(tokens, i, i + size), abbreviation.key, abbreviation.minted,
                            abbreviation.parts)
-    for size in range(min(scheme.longest_label, len(tokens) - i), 0, -1):
-        window = tokens[i:i + size]
-        if not window[-1].is_word or any(not t.is_word and t.text not in "+'" for t in window):
-            continue
-        keys = scheme.lookup(tuple(t.norm for t in window), [t.text for t in window])
-        if keys:
-            key = keys[0]
-            return Mention(i, i + size, _text(tokens, i, i + size), key, parts=scheme.parts(key))
+    return label_at(tokens, i, scheme)
+
+
+def label_at(tokens: list[Token], i: int, scheme: ConceptScheme) -> Mention | None:
+    """The longest scheme label starting at token ``i``: :func:`label_at_scan`'s answer, but the window only
+    grows while its words begin some label, so most positions cost one set look-up instead of one per length."""
+    sizes: list[int] = []
+    words: tuple[str, ...] = ()
+    for j in range(i, min(i + scheme.longest_label, len(tokens))):
+        words = (*words, tokens[j].norm)
+        if words not in scheme.label_prefixes:
+            break
+        if words in scheme.labels:
+            sizes.append(j - i + 1)
+    for size in reversed(sizes):
+        found = _label_window(tokens, i, size, scheme)
+        if found is not None:
+            return found
     return None
+
+
+def label_at_scan(tokens: list[Token], i: int, scheme: ConceptScheme) -> Mention | None:
+    """The longest scheme label starting at token ``i``, trying every window length from the longest label's
+    down: the plain statement of what :func:`label_at` computes, kept to check it against."""
+    for size in range(min(scheme.longest_label, len(tokens) - i), 0, -1):
+        found = _label_window(tokens, i, size, scheme)
+        if found is not None:
+            return found
+    return None
+
+
+def _label_window(tokens: list[Token], i: int, size: int, scheme: ConceptScheme) -> Mention | None:
+    window = tokens[i:i + size]
+    if not window[-1].is_word or any(not t.is_word and t.text not in "+'" for t in window):
+        return None
+    keys = scheme.lookup(tuple(t.norm for t in window), [t.text for t in window])
+    if not keys:
+        return None
+    key = keys[0]
+    return Mention(i, i + size, _text(tokens, i, i + size), key, parts=scheme.parts(key))
 
 
 def _microrna(tokens: list[Token], i: int) -> Mention | None:

@@ -10,12 +10,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pyoxigraph import Literal, NamedNode, Triple
-from rdflib.namespace import PROV, RDF, RDFS, SKOS
+from pyoxigraph import Literal, Triple
 
 from exokg.graph.iris import Iris, concept_iri, term_scheme_iri
-from exokg.graph.mapping import Triples, boolean, integer, source_record
-from exokg.graph.namespaces import EXO
+from exokg.graph.mapping import EXO, PROV, RDF, RDFS, SKOS, Triples, boolean, integer, source_record
 from exokg.model import Assertion, ConceptRef, Source
 
 _VERBS = {
@@ -58,7 +56,7 @@ def map_claims(
     article whose sentence they cite.
     """
     out = Triples()
-    add = out.add
+    add, link = out.add, out.iri
 
     # One assertion per (work, claim, section, sentence); the same printed title read from two pages is one.
     merged: dict[tuple[str, str, str, int, str], list[StatedClaim]] = defaultdict(list)
@@ -80,16 +78,16 @@ def map_claims(
         works_of[claim].add(work)
         if a.hedge_level == "asserted":
             firm_of[claim].add(work)
-        add(node, RDF.type, NamedNode(str(EXO.Assertion)))
-        add(node, RDF.type, NamedNode(str(PROV.Entity)))
+        add(node, RDF.type, EXO.Assertion)
+        add(node, RDF.type, PROV.Entity)
         add(node, RDFS.label, f"assertion {numbers[work_iri]}: {_label(*claims[claim])}")
-        add(node, EXO.asserts, NamedNode(claim))
-        add(node, EXO.assertedIn, NamedNode(work_iri))
+        link(node, EXO.asserts, claim)
+        link(node, EXO.assertedIn, work_iri)
         add(node, EXO.evidence, a.evidence)
         add(node, EXO.evidenceStart, integer(a.start))
         add(node, EXO.evidenceEnd, integer(a.end))
         add(node, EXO.section, a.section)
-        add(node, EXO.hedgeLevel, NamedNode(str(EXO[a.hedge_level])))
+        add(node, EXO.hedgeLevel, EXO[a.hedge_level])
         for cue in a.hedge_cues:
             add(node, EXO.hedgeCue, cue)
         add(node, EXO.extractionMethod, a.method)
@@ -97,23 +95,23 @@ def map_claims(
             if kind == "design":
                 add(node, EXO.studyDesign, value)
             elif kind == "comparator":
-                add(node, EXO.comparator, NamedNode(concept_iri(value)))
+                link(node, EXO.comparator, concept_iri(value))
             else:
                 add(node, EXO.qualifier, f"{kind}: {value}")
         for source in sorted({i.source for i in items}):
-            add(node, PROV.wasDerivedFrom, NamedNode(iris.source(source)))
+            link(node, PROV.wasDerivedFrom, iris.source(source))
         if a.method != "curated":
-            add(node, PROV.wasGeneratedBy, NamedNode(f"{software}#extraction"))
+            link(node, PROV.wasGeneratedBy, f"{software}#extraction")
         if curation is not None and "curat" in a.method:
-            add(node, PROV.wasDerivedFrom, NamedNode(iris.source(curation.name)))
+            link(node, PROV.wasDerivedFrom, iris.source(curation.name))
 
     minted: dict[str, ConceptRef] = {}
     for claim, (subject, relation, obj, negated) in sorted(claims.items()):
-        add(claim, RDF.type, NamedNode(str(EXO.Claim)))
+        add(claim, RDF.type, EXO.Claim)
         add(claim, RDFS.label, _label(subject, relation, obj, negated))
-        add(claim, EXO.subject, NamedNode(concept_of(subject)))
-        add(claim, EXO.relation, NamedNode(str(EXO[relation])))
-        add(claim, EXO.object, NamedNode(concept_of(obj)))
+        link(claim, EXO.subject, concept_of(subject))
+        add(claim, EXO.relation, EXO[relation])
+        link(claim, EXO.object, concept_of(obj))
         add(claim, EXO.negated, boolean(negated))
         add(claim, EXO.assertingArticles, integer(len(works_of[claim])))
         add(claim, EXO.firmArticles, integer(len(firm_of[claim])))
@@ -121,29 +119,29 @@ def map_claims(
         opposite = iris.claim(concept_of(subject), relation, concept_of(obj), not negated)
         add(claim, EXO.contested, boolean(opposite in claims))
         if opposite in claims:
-            add(claim, EXO.negationOf, NamedNode(opposite))
+            link(claim, EXO.negationOf, opposite)
         for ref in (subject, obj):
             if not ref.curated:
                 minted.setdefault(concept_of(ref), ref)
     if minted:
         scheme = term_scheme_iri()
-        add(scheme, RDF.type, NamedNode(str(SKOS.ConceptScheme)))
+        add(scheme, RDF.type, SKOS.ConceptScheme)
         add(scheme, RDFS.label, "Terms found in the text")
         add(scheme, SKOS.prefLabel, Literal("Terms found in the text", language="en"))
         for iri, ref in sorted(minted.items()):
-            add(iri, RDF.type, NamedNode(str(SKOS.Concept)))
-            add(iri, SKOS.inScheme, NamedNode(scheme))
+            add(iri, RDF.type, SKOS.Concept)
+            link(iri, SKOS.inScheme, scheme)
             add(iri, SKOS.prefLabel, ref.label)
             add(iri, RDFS.label, ref.label)
             if ref.broader:
-                add(iri, SKOS.broader, NamedNode(concept_iri(ref.broader)))
+                link(iri, SKOS.broader, concept_iri(ref.broader))
     if curation is not None:
         source_record(out, iris, curation, "curated claims")
     if stated and any(i.assertion.method != "curated" for i in stated):
         activity = f"{software}#extraction"
-        add(activity, RDF.type, NamedNode(str(PROV.Activity)))
+        add(activity, RDF.type, PROV.Activity)
         add(activity, RDFS.label, "claim extraction")
-        add(activity, PROV.wasAssociatedWith, NamedNode(software))
+        link(activity, PROV.wasAssociatedWith, software)
     return out.items
 
 

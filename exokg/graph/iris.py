@@ -16,6 +16,9 @@ from exokg.graph.namespaces import CONCEPT_IRI
 
 _KEEP = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.-")
 _KEEP_NAME = _KEEP | {"_"}
+# Identifiers with nothing to escape (most DOIs and file names), told apart in one step.
+_PLAIN = re.compile(r"[a-z0-9./-]*")
+_PLAIN_NAME = re.compile(r"[a-z0-9._-]*")
 # A file name must stay well under the 255-byte limit of common file systems, with room for ".jsonld".
 _MAX_NAME = 180
 
@@ -26,6 +29,20 @@ def escape(identifier: str, *, slash_as_underscore: bool = True) -> str:
     With ``slash_as_underscore`` (DOIs), ``/`` is written ``_`` and ``_`` is escaped; without it
     (file names, which seldom hold a slash), ``_`` is kept and ``/`` is escaped.
     """
+    if (_PLAIN if slash_as_underscore else _PLAIN_NAME).fullmatch(identifier):
+        name = identifier.replace("/", "_") if slash_as_underscore else identifier
+    else:
+        name = escape_chars(identifier, slash_as_underscore=slash_as_underscore)
+    if len(name) > _MAX_NAME:
+        # Truncation alone could collide; the digest of the whole identifier keeps names distinct.
+        digest = hashlib.sha256(identifier.encode("utf-8")).hexdigest()[:16]
+        name = f"{name[: _MAX_NAME - 17]}~{digest}"
+    return name
+
+
+def escape_chars(identifier: str, *, slash_as_underscore: bool = True) -> str:
+    """:func:`escape`'s local name before truncation, character by character (the rule as written; ``escape``
+    takes a shortcut for identifiers with nothing to escape, which most are)."""
     keep = _KEEP if slash_as_underscore else _KEEP_NAME
     out: list[str] = []
     for char in identifier:
@@ -35,12 +52,7 @@ def escape(identifier: str, *, slash_as_underscore: bool = True) -> str:
             out.append("_")
         else:
             out.extend(f"~{byte:02x}" for byte in char.encode("utf-8"))
-    name = "".join(out)
-    if len(name) > _MAX_NAME:
-        # Truncation alone could collide; the digest of the whole identifier keeps names distinct.
-        digest = hashlib.sha256(identifier.encode("utf-8")).hexdigest()[:16]
-        name = f"{name[: _MAX_NAME - 17]}~{digest}"
-    return name
+    return "".join(out)
 
 
 def slug(text: str) -> str:
@@ -93,17 +105,26 @@ class Iris:
         if not base.endswith("/"):
             raise ValueError(f"base IRI must end with '/': {base!r}")
         self.base = base
+        # A work's or person's IRI is asked for at every mention; each is minted once per Iris.
+        self._works: dict[str, str] = {}
+        self._people: dict[str, str] = {}
 
     def work(self, identity: str) -> str:
         """A bibliographic work from its identity ``scheme:value`` (see :mod:`exokg.works`)."""
-        scheme, _, value = identity.partition(":")
-        if scheme not in {"doi", "pmid", "pmcid", "ref"} or not value:
-            raise ValueError(f"not a work identity: {identity!r}")
-        # DOIs, PMIDs and PMCIDs are case-insensitive: lower case is their one canonical form here.
-        return f"{self.base}work/{scheme}-{escape(value.lower())}"
+        iri = self._works.get(identity)
+        if iri is None:
+            scheme, _, value = identity.partition(":")
+            if scheme not in {"doi", "pmid", "pmcid", "ref"} or not value:
+                raise ValueError(f"not a work identity: {identity!r}")
+            # DOIs, PMIDs and PMCIDs are case-insensitive: lower case is their one canonical form here.
+            iri = self._works[identity] = f"{self.base}work/{scheme}-{escape(value.lower())}"
+        return iri
 
     def person(self, name: str) -> str:
-        return f"{self.base}person/{slug(name)}"
+        iri = self._people.get(name)
+        if iri is None:
+            iri = self._people[name] = f"{self.base}person/{slug(name)}"
+        return iri
 
     def journal(self, name: str) -> str:
         return f"{self.base}journal/{slug(name)}"

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from pyoxigraph import NamedNode
 from rdflib.namespace import DefinedNamespace, Namespace
 from rdflib.term import URIRef
 
@@ -117,3 +118,26 @@ PREFIXES: dict[str, str] = {
     "void": str(VOID),
     "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
+
+
+class Terms:
+    """The terms of a namespace as pyoxigraph nodes, each made once, for the code that writes the triples.
+
+    ``Terms(EXO).Article`` is ``NamedNode(str(EXO.Article))``: a closed namespace still refuses a misspelt
+    term. rdflib's attribute look-up and a new node per triple cost more than the rest of writing a triple;
+    here the first look-up stores the node as a plain attribute, so every later one is a dictionary read.
+    """
+
+    def __init__(self, namespace: Namespace | type[DefinedNamespace]) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> NamedNode:
+        if name.startswith("__"):  # copy, pickle and friends probe for special methods
+            raise AttributeError(name)
+        node = NamedNode(str(getattr(self._namespace, name)))
+        setattr(self, name, node)
+        return node
+
+    def __getitem__(self, name: str) -> NamedNode:
+        node = self.__dict__.get(name)
+        return node if isinstance(node, NamedNode) else self.__getattr__(name)

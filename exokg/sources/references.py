@@ -14,6 +14,7 @@ stable (blanking and dash folding keep lengths), so title and journal are cut fr
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from exokg.model import Reference
 from exokg.sources.citation_details import SourceBlock, source_blocks
@@ -71,7 +72,7 @@ def clean_entry_text(raw: str) -> str:
     """The entry as printed: whitespace collapsed, list number and trailing link labels removed."""
     text = _LIST_NUMBER.sub("", squash(raw), count=1)
     while True:
-        match = _TRAILING_LABELS.search(text)
+        match = trailing_labels(text)
         if not match or match.start() == 0:
             return text
         kept = text[: match.start()].rstrip()
@@ -79,6 +80,17 @@ def clean_entry_text(raw: str) -> str:
         if not re.search(r"[.)\]\d]$", kept):
             return text
         text = kept
+
+
+def trailing_labels(text: str) -> re.Match[str] | None:
+    """``_TRAILING_LABELS.search(text)`` for squashed text (no whitespace at its ends), most often without it.
+
+    Every link label ends in a letter or ``]``; most entries end in a period or a digit instead, and the
+    search, which tries the labels at every position of the entry, is most of the time it takes to read one.
+    """
+    if not text or not (text[-1].isalpha() or text[-1] == "]"):
+        return None
+    return _TRAILING_LABELS.search(text)
 
 
 def is_link_labels(text: str) -> bool:
@@ -192,6 +204,9 @@ def _split_title_journal(segment: str, has_block: bool) -> tuple[str | None, str
     return whole, None
 
 
+# A well-cited work is printed the same way in many reference lists; a Reference is immutable, so one
+# reading serves every printing.
+@lru_cache(maxsize=16384)
 def parse_reference(raw: str, title: str | None = None) -> Reference:
     """Parse one entry. Pass ``title`` when the page printed the title apart from the rest."""
     text = clean_entry_text(raw)
