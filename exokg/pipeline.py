@@ -34,7 +34,7 @@ from exokg.records import merge_records
 from exokg.sources import read_corpus
 from exokg.sources.retrieval import is_record as is_retrieval_record
 from exokg.timing import Stages, stage
-from exokg.validate import ValidationReport, load_shapes, validate_partitioned
+from exokg.validate import ValidationReport, load_shapes, validate_triples
 from exokg.works import Bibliography, resolve
 
 log = logging.getLogger("exokg")
@@ -165,8 +165,8 @@ def build(config: Config, *, publish_anyway: bool = False, strict: bool = False,
     graph = read_graph(config, stages=stages)
     log.info("validating against %s", config.shapes_dir)
     with stage(stages, "shacl"):
-        report = validate_partitioned(graph.triples, load_shapes(config.shapes_dir),
-                                      cache_dir=config.workdir / "shacl")
+        report = validate_triples(graph.triples, load_shapes(config.shapes_dir),
+                                  cache_dir=config.workdir / "shacl")
     plan = SitePlan()
     published = False
     bytes_written = 0

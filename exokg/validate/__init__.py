@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
@@ -23,8 +24,13 @@ from rdflib.namespace import RDFS, SH
 
 from exokg.errors import ShapesError
 from exokg.graph.mapping import triple_order
-from exokg.graph.store import ntriples, to_rdflib
+from exokg.graph.store import memory_store, ntriples, to_rdflib
+from exokg.validate.results import ValidationReport as ValidationReport
+from exokg.validate.results import ValidationResult as ValidationResult
+from exokg.validate.results import make_report
+from exokg.validate.sparql import Unsupported, altered_literals, compile_shapes, validate_store
 
+log = logging.getLogger("exokg")
 _SEVERITY: dict[object, str] = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 _RESULTS = """
 SELECT ?result ?focus ?path ?message ?severity ?shape ?value WHERE {
@@ -35,47 +41,6 @@ SELECT ?result ?focus ?path ?message ?severity ?shape ?value WHERE {
   OPTIONAL { ?result sh:value ?value }
 }
 """
-
-
-@dataclass(frozen=True)
-class ValidationResult:
-    """One SHACL result: which node, which property, what is wrong, how bad."""
-
-    focus: str
-    focus_label: str
-    path: str | None
-    severity: str
-    message: str
-    shape: str
-    value: str | None
-
-
-@dataclass(frozen=True)
-class ValidationReport:
-    results: tuple[ValidationResult, ...]
-
-    @property
-    def conforms(self) -> bool:
-        return not self.violations
-
-    @property
-    def violations(self) -> tuple[ValidationResult, ...]:
-        return tuple(r for r in self.results if r.severity == "Violation")
-
-    @property
-    def warnings(self) -> tuple[ValidationResult, ...]:
-        return tuple(r for r in self.results if r.severity != "Violation")
-
-    def as_text(self) -> str:
-        """A readable list: one line per result, sorted, with labels instead of bare IRIs."""
-        if not self.results:
-            return "The graph conforms to the shapes: no violations, no warnings."
-        lines = [f"{len(self.violations)} violation(s), {len(self.warnings)} warning(s):"]
-        for r in self.results:
-            where = f" [{_short(r.path)}]" if r.path else ""
-            value = f" (value: {r.value})" if r.value else ""
-            lines.append(f"- {r.severity}: {r.focus_label} <{r.focus}>{where}: {r.message}{value}")
-        return "\n".join(lines)
 
 
 def load_shapes(shapes_dir: Path) -> rdflib.Graph:
@@ -137,7 +102,8 @@ def validate_graph(data: rdflib.Graph, shapes: rdflib.Graph) -> ValidationReport
         )
     except Exception as exc:  # pyshacl reports broken shapes with its own exception types
         raise ShapesError(f"the SHACL shapes could not be applied: {exc}") from exc
-    assert isinstance(report, rdflib.Graph)
+    if not isinstance(report, rdflib.Graph):  # pyshacl refused the shapes, e.g. a SPARQL constraint with MINUS
+        raise ShapesError(f"the SHACL shapes could not be applied: {_text}")
     results = []
     for row in report.query(_RESULTS, initNs={"sh": SH}):
         _result, focus, path, message, severity, shape, value = row  # type: ignore[misc]
@@ -152,7 +118,7 @@ def validate_graph(data: rdflib.Graph, shapes: rdflib.Graph) -> ValidationReport
                 value=str(value) if value is not None else None,
             )
         )
-    return _report(results)
+    return make_report(results)
 
 
 def _copy(graph: rdflib.Graph) -> rdflib.Graph:
@@ -161,15 +127,10 @@ def _copy(graph: rdflib.Graph) -> rdflib.Graph:
     return copy
 
 
-def _report(results: list[ValidationResult]) -> ValidationReport:
-    # Path and value are absent for node-level results: sort them as empty rather than compare None with text.
-    return ValidationReport(tuple(sorted(set(results), key=lambda r: (
-        r.focus, r.path or "", r.severity, r.message, r.shape, r.value or ""))))
-
-
 def _label(graph: rdflib.Graph, node: rdflib.term.Node) -> str:
-    label = graph.value(node, RDFS.label)
-    return str(label) if label is not None else str(node).rsplit("/", 1)[-1]
+    # The least of several labels, so that a node with two (itself a violation) is named the same every time.
+    labels = [str(label) for label in graph.objects(node, RDFS.label)]
+    return min(labels) if labels else str(node).rsplit("/", 1)[-1]
 
 
 def _shape_name(shapes: rdflib.Graph, shape: rdflib.term.Node) -> str:
@@ -179,13 +140,6 @@ def _shape_name(shapes: rdflib.Graph, shape: rdflib.term.Node) -> str:
         if owner is not None:
             return str(owner)
     return str(shape)
-
-
-def _short(iri: str) -> str:
-    for sep in ("#", "/"):
-        if sep in iri:
-            return iri.rsplit(sep, 1)[1] or iri
-    return iri
 
 
 # --- Partitioned validation -------------------------------------------------------------------------------------
@@ -590,7 +544,7 @@ def validate_partitioned(triples: Sequence[Triple], shapes: rdflib.Graph, *, cac
             _save(cache_dir, key, found)
     if cache_dir is not None:
         _prune(cache_dir, kept)
-    return _report(results)
+    return make_report(results)
 
 
 def _prune(cache_dir: Path, kept: set[str]) -> None:
@@ -605,3 +559,19 @@ def _save(cache_dir: Path, key: str, found: list[ValidationResult]) -> None:
     tmp = cache_dir / f".{key}.tmp"
     tmp.write_text(json.dumps([r.__dict__ for r in found], sort_keys=True), encoding="utf-8")
     tmp.replace(cache_dir / f"{key}.json")
+
+
+def validate_triples(triples: Sequence[Triple], shapes: rdflib.Graph, *,
+                     cache_dir: Path | None = None) -> ValidationReport:
+    """What the build runs: the shapes compiled to SPARQL over an Oxigraph store when every part of them
+    translates exactly (docs/decisions/0009-validation-compiled-to-sparql.md), else pyshacl by partitions
+    (0007). Both give the report :func:`validate` gives."""
+    try:
+        compile_shapes(shapes)  # before the store is filled: most shapes that do not compile say so here
+        altered = altered_literals(triples)
+        if altered:
+            raise Unsupported(f"{len(altered)} literal(s) not in canonical form, such as {altered[0]}")
+        return validate_store(memory_store(triples), shapes)
+    except Unsupported as exc:
+        log.info("validating with pyshacl: the shapes do not compile to SPARQL exactly (%s)", exc)
+        return validate_partitioned(triples, shapes, cache_dir=cache_dir)
