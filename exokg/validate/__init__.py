@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import rdflib
-from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+from pyoxigraph import BlankNode, Literal, NamedNode, Store, Triple
 from pyshacl import validate as pyshacl_validate
 from rdflib.namespace import RDFS, SH
 
@@ -561,17 +561,18 @@ def _save(cache_dir: Path, key: str, found: list[ValidationResult]) -> None:
     tmp.replace(cache_dir / f"{key}.json")
 
 
-def validate_triples(triples: Sequence[Triple], shapes: rdflib.Graph, *,
-                     cache_dir: Path | None = None) -> ValidationReport:
+def validate_triples(triples: Sequence[Triple], shapes: rdflib.Graph, *, cache_dir: Path | None = None,
+                     store: Store | None = None) -> ValidationReport:
     """What the build runs: the shapes compiled to SPARQL over an Oxigraph store when every part of them
     translates exactly (docs/decisions/0009-validation-compiled-to-sparql.md), else pyshacl by partitions
-    (0007). Both give the report :func:`validate` gives."""
+    (0007). Both give the report :func:`validate` gives. ``store``, when given, holds exactly the triples
+    (the build fills one for validation and the saved queries alike)."""
     try:
         compile_shapes(shapes)  # before the store is filled: most shapes that do not compile say so here
         altered = altered_literals(triples)
         if altered:
             raise Unsupported(f"{len(altered)} literal(s) not in canonical form, such as {altered[0]}")
-        return validate_store(memory_store(triples), shapes)
+        return validate_store(memory_store(triples) if store is None else store, shapes)
     except Unsupported as exc:
         log.info("validating with pyshacl: the shapes do not compile to SPARQL exactly (%s)", exc)
         return validate_partitioned(triples, shapes, cache_dir=cache_dir)
