@@ -27,8 +27,8 @@ from exokg.graph.mapping import triple_order
 from exokg.graph.store import memory_store, ntriples, to_rdflib
 from exokg.validate.results import ValidationReport as ValidationReport
 from exokg.validate.results import ValidationResult as ValidationResult
-from exokg.validate.results import make_report
-from exokg.validate.sparql import Unsupported, altered_literals, compile_shapes, validate_store
+from exokg.validate.results import focus_name, make_report
+from exokg.validate.sparql import Unsupported, altered_literals, validate_store
 
 log = logging.getLogger("exokg")
 _SEVERITY: dict[object, str] = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
@@ -128,9 +128,7 @@ def _copy(graph: rdflib.Graph) -> rdflib.Graph:
 
 
 def _label(graph: rdflib.Graph, node: rdflib.term.Node) -> str:
-    # The least of several labels, so that a node with two (itself a violation) is named the same every time.
-    labels = [str(label) for label in graph.objects(node, RDFS.label)]
-    return min(labels) if labels else str(node).rsplit("/", 1)[-1]
+    return focus_name([str(label) for label in graph.objects(node, RDFS.label)], str(node))
 
 
 def _shape_name(shapes: rdflib.Graph, shape: rdflib.term.Node) -> str:
@@ -568,7 +566,6 @@ def validate_triples(triples: Sequence[Triple], shapes: rdflib.Graph, *, cache_d
     (0007). Both give the report :func:`validate` gives. ``store``, when given, holds exactly the triples
     (the build fills one for validation and the saved queries alike)."""
     try:
-        compile_shapes(shapes)  # before the store is filled: most shapes that do not compile say so here
         altered = altered_literals(triples)
         if altered:
             raise Unsupported(f"{len(altered)} literal(s) not in canonical form, such as {altered[0]}")

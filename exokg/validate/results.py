@@ -46,6 +46,12 @@ class ValidationReport:
         return "\n".join(lines)
 
 
+def focus_name(labels: list[str], node: str) -> str:
+    """How a report names a focus node: the least of its labels, so that a node with two (itself a violation) is
+    named the same every time, else the last segment of its IRI."""
+    return min(labels) if labels else node.rsplit("/", 1)[-1]
+
+
 def make_report(results: list[ValidationResult]) -> ValidationReport:
     # Path and value are absent for node-level results: sort them as empty rather than compare None with text.
     return ValidationReport(tuple(sorted(set(results), key=lambda r: (

@@ -34,7 +34,7 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from exokg.validate.results import ValidationReport, ValidationResult, make_report
+from exokg.validate.results import ValidationReport, ValidationResult, focus_name, make_report
 
 Term = NamedNode | BlankNode | Literal
 Judge = Callable[[rdflib.term.Node, list[rdflib.term.Node]], bool]  # (value, compared values) -> conforms
@@ -47,7 +47,8 @@ class Unsupported(Exception):
 @dataclass(frozen=True)
 class Check:
     """One constraint as a query. Its rows are ``?this`` and, for value constraints, ``?value`` (and ``?other``
-    for a pair constraint); ``judge``, when set, decides each row in Python (rows it accepts are no result)."""
+    for a pair constraint, whose judge sees all of a value's ``?other`` at once); ``judge``, when set, decides
+    each value in Python (values it accepts are no result)."""
 
     shape: str
     path: str | None
@@ -56,7 +57,6 @@ class Check:
     query: str
     node_value: bool = False  # the result's value is the focus node (node-level constraints)
     judge: Judge | None = None
-    pairs: bool = False  # rows carry ?other: the judge sees all of a value's ?other at once
 
 
 @dataclass
@@ -65,6 +65,7 @@ class _Compiled:
     # once per class lets each query match rdf:type directly; a property path per row was several times slower.
     subclasses: Callable[[str], list[str]]
     checks: list[Check] = field(default_factory=list)
+    counter: int = 0  # numbers the class variables of instance patterns
 
     def instance(self, variable: str, cls: rdflib.term.Node) -> str:
         """A pattern that holds when the variable is an instance of the class (``rdf:type/rdfs:subClassOf*``)."""
@@ -74,8 +75,6 @@ class _Compiled:
         self.counter += 1
         return (f"{variable} rdf:type ?_class{self.counter} . "
                 f"FILTER (?_class{self.counter} IN ({', '.join(f'<{c}>' for c in classes)}))")
-
-    counter: int = 0
 
 
 _SEVERITY = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
@@ -102,10 +101,6 @@ def _iri(node: rdflib.term.Node) -> str:
     return f"<{node}>"
 
 
-def _literal_sparql(lit: rdflib.Literal) -> str:
-    return lit.n3()
-
-
 def compile_shapes(shapes: rdflib.Graph, subclasses: Callable[[str], list[str]] | None = None) -> list[Check]:
     """The checks of every targeted node shape; :class:`Unsupported` if any part cannot be translated exactly.
     ``subclasses`` gives a class and its subclasses in the data (without it, a class has none)."""
@@ -114,9 +109,6 @@ def compile_shapes(shapes: rdflib.Graph, subclasses: Callable[[str], list[str]] 
         raise Unsupported("rules or deactivated shapes")
     targeted = sorted({s for p in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
                        for s in shapes.subjects(p, None)}, key=str)
-    for shape in set(shapes.subjects(RDF.type, SH.NodeShape)) - set(targeted):
-        if any(shapes.subjects(SH.node, shape)) or any(shapes.subjects(RDF.type, RDFS.Class)):
-            raise Unsupported(f"{shape}: a shape used by sh:node, or an implicit class target")
     if any(shapes.subjects(RDF.type, RDFS.Class)) or any(shapes.subjects(SH.node, None)):
         raise Unsupported("implicit class targets or sh:node")
     for shape in targeted:
@@ -231,7 +223,7 @@ def _property_checks(shapes: rdflib.Graph, prop: rdflib.term.Node, owner: str, f
     if not messages:
         raise Unsupported(f"{prop}: no sh:message (pyshacl would make one up)")
     values = f"{focus} ?this {path} ?value ."
-    queries: list[tuple[str, Judge | None, bool]] = []
+    queries: list[tuple[str, Judge | None]] = []
 
     def count(parameter: rdflib.URIRef, having: str) -> None:
         bound = _one(shapes, prop, parameter)
@@ -241,21 +233,21 @@ def _property_checks(shapes: rdflib.Graph, prop: rdflib.term.Node, owner: str, f
             raise Unsupported(f"{prop}: {parameter} is not an integer")
         # The common bounds as plain patterns: a group and a count per focus node cost 2-4x as much.
         if parameter == SH.minCount and bound.value == 1:
-            queries.append((f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {path} [] }} }}", None, False))
+            queries.append((f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {path} [] }} }}", None))
             return
         if parameter == SH.maxCount and bound.value == 1:
             queries.append((f"SELECT DISTINCT ?this WHERE {{ {focus} ?this {path} ?value, ?other . "
-                            "FILTER (!sameTerm(?value, ?other)) }", None, False))
+                            "FILTER (!sameTerm(?value, ?other)) }", None))
             return
         queries.append((f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {path} ?value }} }} GROUP BY ?this "
-                        f"HAVING (COUNT(DISTINCT ?value) {having} {bound.value})", None, False))
+                        f"HAVING (COUNT(DISTINCT ?value) {having} {bound.value})", None))
 
     count(SH.minCount, "<")
     count(SH.maxCount, ">")
     cls = _one(shapes, prop, SH["class"])
     if cls is not None:
         typed = compiled.instance("?value", cls)
-        queries.append((f"SELECT ?this ?value WHERE {{ {values} FILTER NOT EXISTS {{ {typed} }} }}", None, False))
+        queries.append((f"SELECT ?this ?value WHERE {{ {values} FILTER NOT EXISTS {{ {typed} }} }}", None))
     kind = _one(shapes, prop, SH.nodeKind)
     if kind is not None:
         tests = {SH.IRI: "isIRI(?value)", SH.Literal: "isLiteral(?value)", SH.BlankNode: "isBlank(?value)",
@@ -263,7 +255,7 @@ def _property_checks(shapes: rdflib.Graph, prop: rdflib.term.Node, owner: str, f
                  SH.BlankNodeOrLiteral: "!isIRI(?value)"}
         if not isinstance(kind, rdflib.URIRef) or kind not in tests:
             raise Unsupported(f"{prop}: node kind {kind}")
-        queries.append((f"SELECT ?this ?value WHERE {{ {values} FILTER (!({tests[kind]})) }}", None, False))
+        queries.append((f"SELECT ?this ?value WHERE {{ {values} FILTER (!({tests[kind]})) }}", None))
     datatype = _one(shapes, prop, SH.datatype)
     if datatype is not None:
         if not isinstance(datatype, rdflib.URIRef):
@@ -273,26 +265,26 @@ def _property_checks(shapes: rdflib.Graph, prop: rdflib.term.Node, owner: str, f
             certain += f' && REGEX(STR(?value), "{_CERTAIN_LEXICAL[rdflib.URIRef(datatype)]}")'
         elif datatype != XSD.string:
             certain = "false"
-        queries.append((f"SELECT ?this ?value WHERE {{ {values} FILTER (!({certain})) }}", _datatype(datatype), False))
+        queries.append((f"SELECT ?this ?value WHERE {{ {values} FILTER (!({certain})) }}", _datatype(datatype)))
     length = _one(shapes, prop, SH.minLength)
     if length is not None:
         if not isinstance(length, rdflib.Literal) or not isinstance(length.value, int) or length.value < 0:
             raise Unsupported(f"{prop}: sh:minLength is not a non-negative integer")
         queries.append((f"SELECT ?this ?value WHERE {{ {values} FILTER (isBlank(?value) || "
-                        f"STRLEN(STR(?value)) < {length.value}) }}", _min_length(length.value), False))
+                        f"STRLEN(STR(?value)) < {length.value}) }}", _min_length(length.value)))
     pattern = _one(shapes, prop, SH.pattern)
     if pattern is not None:
         if not isinstance(pattern, rdflib.Literal):
             raise Unsupported(f"{prop}: sh:pattern is not a literal")
         # Every value is judged in Python: Rust's and Python's regular expressions need not agree.
-        queries.append((f"SELECT ?this ?value WHERE {{ {values} }}", _pattern(str(pattern)), False))
+        queries.append((f"SELECT ?this ?value WHERE {{ {values} }}", _pattern(str(pattern))))
     allowed = _one(shapes, prop, SH["in"])
     if allowed is not None:
         members = list(rdflib.collection.Collection(shapes, allowed))
         if any(isinstance(m, rdflib.BNode) for m in members):
             raise Unsupported(f"{prop}: sh:in with a blank node")
         same = " || ".join(f"sameTerm(?value, {m.n3()})" for m in members) or "false"
-        queries.append((f"SELECT ?this ?value WHERE {{ {values} FILTER (!({same})) }}", _member(members), False))
+        queries.append((f"SELECT ?this ?value WHERE {{ {values} FILTER (!({same})) }}", _member(members)))
     minimum = _one(shapes, prop, SH.minInclusive)
     if minimum is not None:
         if not isinstance(minimum, rdflib.Literal):
@@ -300,8 +292,7 @@ def _property_checks(shapes: rdflib.Graph, prop: rdflib.term.Node, owner: str, f
         certain = "false"
         if minimum.datatype == XSD.integer and isinstance(minimum.value, int):
             certain = f"{_plain_integer('value')} && xsd:integer(STR(?value)) >= {minimum.value}"
-        queries.append((f"SELECT ?this ?value WHERE {{ {values} FILTER (!({certain})) }}", _min_inclusive(minimum),
-                        False))
+        queries.append((f"SELECT ?this ?value WHERE {{ {values} FILTER (!({certain})) }}", _min_inclusive(minimum)))
     other = _one(shapes, prop, SH.lessThan)
     if other is not None:
         if not isinstance(other, rdflib.URIRef):
@@ -309,9 +300,8 @@ def _property_checks(shapes: rdflib.Graph, prop: rdflib.term.Node, owner: str, f
         certain = (f"{_plain_integer('value')} && {_plain_integer('other')} && "
                    "xsd:integer(STR(?value)) < xsd:integer(STR(?other))")
         queries.append((f"SELECT ?this ?value ?other WHERE {{ {values} ?this {_iri(other)} ?other . "
-                        f"FILTER (!({certain})) }}", _less_than, True))
-    return [Check(owner, named, severity, messages, _PROLOGUE + q, judge=judge, pairs=pairs)
-            for q, judge, pairs in queries]
+                        f"FILTER (!({certain})) }}", _less_than))
+    return [Check(owner, named, severity, messages, _PROLOGUE + q, judge=judge) for q, judge in queries]
 
 
 def _plain_integer(variable: str) -> str:
@@ -629,5 +619,5 @@ def _labels(store: Store, nodes: set[Term]) -> dict[Term, str]:
     for node in nodes:
         labels = [] if isinstance(node, Literal) else \
             [q.object.value for q in store.quads_for_pattern(node, label, None) if not isinstance(q.object, Triple)]
-        found[node] = min(labels) if labels else _text(node).rsplit("/", 1)[-1]
+        found[node] = focus_name(labels, _text(node))
     return found
