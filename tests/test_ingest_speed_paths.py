@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from project_fixtures import copy_project
+from project_fixtures import synthetic_project
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from exokg.claims import ConceptScheme, extract, extract_corpus, hedging, load_scheme, questions
@@ -51,17 +51,7 @@ def scheme() -> ConceptScheme:
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A project around 40 synthetic articles (no curation file: it curates the seed articles)."""
-    project = copy_project(tmp_path_factory.mktemp("synthetic") / "project")
-    for page in (project / "corpus").iterdir():
-        page.unlink()
-    (project / "curation.yaml").unlink()
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        from corpus import write_corpus
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
-    write_corpus(project / "corpus", 40, 11)
-    return project
+    return synthetic_project(tmp_path_factory.mktemp("synthetic") / "project", 40, 11)
 
 
 def _case_articles() -> list[Article]:

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import itertools
 import posixpath
-import sys
 import types
 from pathlib import Path
 
 import pytest
-from project_fixtures import copy_project
+from project_fixtures import copy_project, synthetic_project
 from test_publish import hostile_corpus, plan
 
 from exokg.config import load_config
@@ -36,16 +35,7 @@ def _project_site(project: Path) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, bytes]]:
     seed = copy_project(tmp_path_factory.mktemp("seed") / "project")
-    synthetic = copy_project(tmp_path_factory.mktemp("synthetic") / "project")
-    for page in (synthetic / "corpus").iterdir():
-        page.unlink()
-    (synthetic / "curation.yaml").unlink()  # it curates the seed articles, which this corpus does not have
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        from corpus import write_corpus
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
-    write_corpus(synthetic / "corpus", 6, 3)
+    synthetic = synthetic_project(tmp_path_factory.mktemp("synthetic") / "project", 6, 3)
     return {"seed": _project_site(seed), "synthetic": _project_site(synthetic),
             "hostile": plan(hostile_corpus()).files}
 

@@ -6,25 +6,23 @@ same triples and shapes.
 
 from __future__ import annotations
 
-import sys
-from functools import cache
 from pathlib import Path
 
 import pytest
 import rdflib
-from project_fixtures import copy_project
+from project_fixtures import copy_project, synthetic_project
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
+from test_validate import SHAPE_EXAMPLES, _project_shapes, _triples
 
 import exokg.validate
 from exokg.config import load_config
 from exokg.errors import ShapesError
 from exokg.graph.store import memory_store
 from exokg.pipeline import read_graph
-from exokg.validate import load_shapes, validate, validate_triples
+from exokg.validate import validate, validate_triples
 from exokg.validate.sparql import Unsupported, altered_literals, compile_shapes, validate_store
 
 ROOT = Path(__file__).resolve().parents[1]
-SHAPE_EXAMPLES = sorted((ROOT / "tests" / "data" / "shapes").glob("*/*.ttl"))
 EXO = "https://w3id.org/exokg/ontology/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PREFIXES = """
@@ -33,15 +31,6 @@ PREFIXES = """
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 """
-
-
-@cache
-def _project_shapes() -> rdflib.Graph:
-    return load_shapes(ROOT / "shapes")
-
-
-def _triples(path: Path) -> list[Triple]:
-    return [q.triple for q in parse(path=str(path), format=RdfFormat.TURTLE)]
 
 
 def _turtle(text: str) -> list[Triple]:
@@ -88,17 +77,7 @@ def test_literals_the_store_and_rdflib_read_differently_are_found() -> None:
 
 
 def _synthetic_triples(tmp: Path, articles: int) -> list[Triple]:
-    project = copy_project(tmp / "project")
-    for page in (project / "corpus").iterdir():
-        page.unlink()
-    (project / "curation.yaml").unlink()  # it curates the seed articles, which this corpus does not have
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        from corpus import write_corpus
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
-    write_corpus(project / "corpus", articles, 5)
-    return read_graph(load_config(project, environ={})).triples
+    return read_graph(load_config(synthetic_project(tmp / "project", articles, 5), environ={})).triples
 
 
 def _broken(triples: list[Triple]) -> list[Triple]:
