@@ -24,6 +24,9 @@ class Server(ThreadingHTTPServer):
     daemon_threads = True
     # Restarting the server right after stopping it must not fail on a socket in TIME_WAIT.
     allow_reuse_address = True
+    # socketserver listens with a backlog of 5: a burst of more clients than that (a page's assets, a script
+    # asking in parallel) overflows it, and the kernel resets the connections it drops.
+    request_queue_size = 128
 
     def __init__(self, app: App, host: str, port: int) -> None:
         self.app = app
