@@ -7,8 +7,9 @@ type: ``_iri``, ``_number``, ``_string``/``_literal``, an XSD datatype (``_integ
 two-letter language (``_en``) or ``_prefix_local`` for a datatype ``prefix:local``. As in grlc, a name
 has no ``_`` in it (``?_min_citing_integer`` would be the parameter ``min`` typed ``citing:integer``).
 
-Values are bound as RDF terms in a ``VALUES`` block at the top of the WHERE group, never spliced into
-the query: a value with quotes, braces or newlines stays one term. The same bound text runs on the
+Values are bound as RDF terms in a ``VALUES`` block at the top of the WHERE group, and of every
+sub-SELECT's group that mentions them, never spliced into the query: a value with quotes, braces or
+newlines stays one term. The same bound text runs on the
 embedded store and on a SPARQL 1.1 server (:mod:`exokg.remote`), so both give the same rows.
 
 Results keep each term's kind (IRI, literal with its datatype or language, blank node), so the SPARQL
@@ -320,7 +321,8 @@ def _parameter(path: Path, variable: str, match: re.Match[str], prefixes: Mappin
 
 
 def bind(query: SavedQuery, values: Mapping[str, str]) -> str:
-    """The query text with the parameters bound in a ``VALUES`` block at the top of its WHERE group."""
+    """The query text with the parameters bound in a ``VALUES`` block at the top of its WHERE group and of
+    each sub-SELECT group that mentions them."""
     unknown = sorted(set(values) - {p.name for p in query.parameters})
     if unknown:
         known = ", ".join(p.name for p in query.parameters) or "none"
@@ -336,9 +338,18 @@ def bind(query: SavedQuery, values: Mapping[str, str]) -> str:
         terms.append(sparql_term(p.term(value, query.name)))
     if not names:
         return query.text
-    block = f"VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }}\n"
-    at = _where_brace(query.text)
-    return query.text[: at + 1] + "\n" + block + query.text[at + 1 :]
+    bound = dict(zip(names, terms, strict=True))
+    # A sub-SELECT sees none of the outer group's bindings, so each one that mentions a parameter gets a
+    # VALUES block of its own. That is what grlc's substitution of the value into the text means, and it lets
+    # the engine start a sub-query from the value instead of evaluating it for every possible one.
+    groups = [(_where_brace(query.text), list(bound))]
+    groups += [(at, [v for v in bound if v in inside]) for at, inside in _subselect_groups(query.text)]
+    text = query.text
+    for at, variables in sorted(groups, reverse=True):
+        if variables:
+            block = (f"VALUES ({' '.join(variables)}) {{ ({' '.join(bound[v] for v in variables)}) }}\n")
+            text = text[: at + 1] + "\n" + block + text[at + 1 :]
+    return text
 
 
 def sparql_term(term: NamedNode | Literal) -> str:
@@ -440,6 +451,35 @@ def _where_brace(text: str) -> int:
     if len(opens) <= wanted:
         raise QueryError("the query has no WHERE group to bind parameters in")
     return opens[wanted]
+
+
+def _subselect_groups(text: str) -> list[tuple[int, set[str]]]:
+    """Each sub-SELECT's WHERE group: the index of its ``{`` and the variables written inside it."""
+    tokens = list(_lex(text))
+    groups = []
+    depth, wanted, previous = 0, -1, ""
+    for n, (kind, _at, value) in enumerate(tokens):
+        if kind == "word" and value == "SELECT" and depth > 0:
+            wanted = depth
+        elif kind == "{":
+            if depth == wanted and previous != "EXISTS":
+                groups.append(n)
+                wanted = -1
+            depth += 1
+        elif kind == "}":
+            depth -= 1
+        previous = value
+    found = []
+    for n in groups:
+        level, inside = 0, set()
+        for kind, _at, value in tokens[n:]:
+            level += {"{": 1, "}": -1}.get(kind, 0)
+            if kind == "var":
+                inside.add("?" + value)
+            if level == 0:
+                break
+        found.append((tokens[n][1], inside))
+    return found
 
 
 def _skip_string(text: str, i: int, quote: str) -> int:

@@ -242,6 +242,31 @@ def test_values_go_into_the_where_group(tmp_path: Path, text: str, group: str) -
     assert bound.startswith("#+ summary: s\n" + text[: text.index(group) + 1] + '\nVALUES (?_x) { ("v") }')
 
 
+SUBSELECT = f"""#+ summary: s
+SELECT ?item ?n ?total WHERE {{
+  {{ SELECT ?item (COUNT(?o) AS ?n) WHERE {{ ?_who_iri <{EX}likes> ?item . ?item <{EX}has> ?o }} GROUP BY ?item }}
+  {{ SELECT (COUNT(*) AS ?total) {{ ?_who_iri <{EX}likes> ?any . FILTER EXISTS {{ ?any <{EX}has> ?o }} }} }}
+  {{ SELECT ?item WHERE {{ ?item <{EX}has> ?o }} GROUP BY ?item }}
+}} ORDER BY ?item"""
+
+
+def test_a_parameter_inside_a_sub_select_is_bound_there_too(tmp_path: Path) -> None:
+    # A sub-SELECT sees none of the outer bindings: bound only at the top, ?_who in the sub-queries would be
+    # any subject at all. Bound in each group, the rows are those of the value written into the text.
+    store = Store()
+    for who, item, objects in (("ann", "a", 2), ("ann", "b", 1), ("bob", "b", 1), ("bob", "c", 3)):
+        store.add(Quad(NamedNode(EX + who), NamedNode(EX + "likes"), NamedNode(EX + item)))
+        for k in range(objects):
+            store.add(Quad(NamedNode(EX + item), NamedNode(EX + "has"), Literal(f"{item}{k}")))
+    query = load_query(write(tmp_path, SUBSELECT))
+    bound = bind(query, {"who": EX + "ann"})
+    assert bound.count("VALUES (?_who_iri)") == 3  # the top group and the two sub-queries that mention it
+    written = SUBSELECT.replace("?_who_iri", f"<{EX}ann>")
+    expected = [tuple(t.value for t in row) for row in store.query(written)]
+    assert expected == [(EX + "a", "2", "2"), (EX + "b", "1", "2")]
+    assert run(store, query, {"who": EX + "ann"}).rows == ((EX + "a", 2, 2), (EX + "b", 1, 2))
+
+
 def test_variables_in_strings_and_iris_are_not_parameters(tmp_path: Path) -> None:
     query = load_query(write(tmp_path, '#+ summary: s\nSELECT * WHERE { <http://x/?_a> ?p "?_b" . BIND(?_c AS ?d) }'))
     assert [p.name for p in query.parameters] == ["c"]
