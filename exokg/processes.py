@@ -1,0 +1,76 @@
+"""Worker processes for the stages that share work out between cores (claims, site pages).
+
+Workers are fresh interpreters (``python -m MODULE``) that get one pickled job on their stdin and write one
+pickled answer on their stdout: forking a process that runs threads can copy a lock another thread holds
+and hang the child, and multiprocessing's ``spawn`` re-imports the caller's main script. A worker that
+cannot start or fails costs time, not the result: its caller does the work itself.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+# The folder that holds the exokg package, so a worker imports the same exokg as this process.
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[1])
+
+
+def idle_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system tells it) that other processes
+    leave idle, counting this one's as idle: on a machine already busy, workers would only queue for the same
+    cores and add their start-up to the wait."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    if not hasattr(os, "getloadavg"):
+        return cores
+    others = max(0.0, os.getloadavg()[0] - 1)  # the load average counts this process too
+    return max(1, min(cores, round(cores - others)))
+
+
+class Worker:
+    """One job in a worker process; the pipes are served by a thread, so this process works meanwhile."""
+
+    def __init__(self, module: str, job: bytes) -> None:
+        self.error = ""
+        self._output: bytes | None = None
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_ROOT, env.get("PYTHONPATH")) if p)
+        try:
+            self._process: subprocess.Popen[bytes] | None = subprocess.Popen(
+                [sys.executable, "-m", module], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+        except OSError as exc:
+            self._process, self.error = None, f"cannot start {sys.executable}: {exc.strerror or exc}"
+            return
+        self._thread = threading.Thread(target=self._talk, args=(job,), daemon=True)
+        self._thread.start()
+
+    def _talk(self, job: bytes) -> None:
+        assert self._process is not None
+        try:
+            self._output, _ = self._process.communicate(job)
+        except OSError as exc:
+            self.error = f"lost the pipe: {exc.strerror or exc}"
+
+    def result(self) -> object | None:
+        """The unpickled answer, or ``None`` (and :attr:`error` says why) when the worker did not give one."""
+        if self._process is None:
+            return None
+        self._thread.join()
+        if self._process.returncode != 0 or self._output is None:
+            self.error = self.error or f"exit status {self._process.returncode}"
+            return None
+        try:
+            answer: object = pickle.loads(self._output)
+        except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError) as exc:
+            self.error = f"unreadable answer ({exc})"
+            return None
+        return answer
+
+    def stop(self) -> None:
+        """End the process if it still runs (this process is leaving early)."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
