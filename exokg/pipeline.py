@@ -26,7 +26,7 @@ from exokg.graph.mapping import DatasetInfo, lexical, map_bibliography, sort_tri
 from exokg.graph.namespaces import CONCEPT_IRI
 from exokg.graph.store import memory_store, open_store, read_turtle_files, read_turtle_folder, write_store
 from exokg.model import Corpus, Source, collector_paused
-from exokg.publish.plan import SiteInput, SitePlan, plan_site
+from exokg.publish.plan import PageWorkers, SiteInput, SitePlan, plan_site
 from exokg.publish.render import make_renderer, read_assets, render_with
 from exokg.publish.write import write_site
 from exokg.query import QueryResult, load_queries, run
@@ -178,7 +178,7 @@ def build(config: Config, *, publish_anyway: bool = False, strict: bool = False,
         with stage(stages, "publish"):
             inputs = site_input(config, graph, report, store)
             store = None  # the site plan is the build's peak of memory: the store is not needed for it
-            plan = plan_site(inputs, lambda t, c: render_with(env, t, c))
+            plan = plan_site(inputs, lambda t, c: render_with(env, t, c), workers=PageWorkers(config.site_dir))
         for warning in plan.warnings:
             log.warning(warning)
         # sh:Info results inform; only what the shapes call a warning fails a strict build.

@@ -20,11 +20,12 @@ from exokg.publish.indexes import plan_indexes
 from exokg.publish.resources import plan_resources
 from exokg.publish.search import plan_search
 from exokg.publish.serving import plan_serving, signposting
-from exokg.publish.site import Render, Site, SiteInput, SitePlan, page_file
+from exokg.publish.site import PageWorkers, Render, Site, SiteInput, SitePlan, page_file
 from exokg.publish.sparql import plan_sparql
 from exokg.publish.view import compact
 
-__all__ = ["SECTIONS", "SiteInput", "SitePlan", "check_labels", "check_links", "page_file", "plan_site"]
+__all__ = ["SECTIONS", "PageWorkers", "SiteInput", "SitePlan", "check_labels", "check_links", "open_site",
+           "page_file", "plan_site"]
 
 Section = Callable[[Site], None]
 # In this order: later sections may read what earlier ones planned (the rules list every page).
@@ -32,15 +33,26 @@ SECTIONS: tuple[Section, ...] = (plan_resources, plan_docs, plan_indexes, plan_s
                                  plan_serving)
 
 
-def plan_site(data: SiteInput, render: Render, sections: Sequence[Section] = SECTIONS) -> SitePlan:
-    """Every file of the site, planned by ``sections`` in order, with the dangling links as warnings."""
-    site = Site(data, render)
-    site.head_links.append(lambda iri, path: signposting(site, iri, path))
+def plan_site(data: SiteInput, render: Render, sections: Sequence[Section] = SECTIONS,
+              workers: PageWorkers | None = None) -> SitePlan:
+    """Every file of the site, planned by ``sections`` in order, with the dangling links as warnings.
+
+    ``workers``: worker processes that make resource pages meanwhile; the plan is the same with or without.
+    """
+    site = open_site(data, render)
+    site.workers = workers
     for section in sections:
         section(site)
     site.plan.warnings.extend(check_labels(site))
     site.plan.warnings.extend(check_links(site.plan.files))
     return site.plan
+
+
+def open_site(data: SiteInput, render: Render) -> Site:
+    """A site to plan ``data`` into, with what every page's head links (the same in a worker process)."""
+    site = Site(data, render)
+    site.head_links.append(lambda iri, path: signposting(site, iri, path))
+    return site
 
 
 def check_labels(site: Site) -> list[str]:

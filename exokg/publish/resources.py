@@ -13,6 +13,7 @@ from exokg.graph.namespaces import BIRO, C4O, CITO, EXO, FABIO, FRBR, PRISM, SCH
 from exokg.publish.claims import claim_context, concept_context, work_claims
 from exokg.publish.dataset import dataset_context
 from exokg.publish.docs import TERM_TYPES, term_context
+from exokg.publish.parallel import pages_in_processes
 from exokg.publish.schema_org import embedded_jsonld
 from exokg.publish.site import FORMATS, Site, page_file, web_href
 from exokg.publish.view import Value, compact
@@ -49,18 +50,46 @@ VOID_DATASET = str(VOID.Dataset)
 
 
 def plan_resources(site: Site) -> None:
-    """A page and three RDF files for every resource under the base (the dataset and ontology terms too)."""
-    view = site.view
-    for page in view.pages():
+    """A page and three RDF files for every resource under the base (the dataset and ontology terms too).
+
+    With :attr:`Site.workers`, worker processes make some of them at the same time (:mod:`.parallel`).
+    """
+    pages = resource_pages(site)
+    if site.workers is not None and pages_in_processes(site, pages, plan_resource, site.workers):
+        return
+    for page, path in pages:
+        plan_resource(site, page, path)
+
+
+def resource_pages(site: Site) -> list[tuple[str, str]]:
+    """The resources that get a page, with the page's path, in IRI order."""
+    found = []
+    for page in site.view.pages():
         path = page_file(site.iris, page)
         if path is None or path.endswith(tuple(f".{ext}" for ext, _, _ in FORMATS)) or path == "index.html":
             continue
-        stem = path[: -len(".html")]
-        description = view.description(page)
-        site.add_file(f"{stem}.ttl", store.turtle(description))
-        site.add_file(f"{stem}.jsonld", store.jsonld(description))
-        site.add_file(f"{stem}.nt", store.ntriples(description))
-        site.add_page(path, _template(view.types(page)), page_context(site, page, path))
+        found.append((page, path))
+    return found
+
+
+def plan_resource(site: Site, page: str, path: str) -> list[str]:
+    """One resource's page and files planned; their paths, the page last."""
+    stem = path[: -len(".html")]
+    description = site.view.description(page)
+    made = [f"{stem}.{ext}" for ext, _, _ in FORMATS]
+    # The head of the page links these (exokg.publish.serving.signposting): planned before it is rendered.
+    site.add_file(made[0], store.turtle(description))
+    site.add_file(made[1], store.jsonld(description))
+    site.add_file(made[2], store.ntriples(description))
+    site.add_page(path, _template(site.view.types(page)), page_context(site, page, path))
+    return [*made, path]
+
+
+def needs_whole_site(site: Site, page: str) -> bool:
+    """Whether a resource's page reads more than the graph: the dataset's (the dumps) and the vocabulary
+    terms' (the documentation sections). Only the process that plans the whole site makes these."""
+    types = site.view.types(page)
+    return VOID_DATASET in types or any(t in TERM_TYPES for t in types)
 
 
 # The first kind a resource has picks its page template.

@@ -59,6 +59,22 @@ class SiteInput:
     vendor_dirs: tuple[Path, ...] = ()
 
 
+@dataclass(frozen=True)
+class PageWorkers:
+    """Worker processes for the resource pages (:mod:`exokg.publish.parallel`).
+
+    A worker renders with the templates of ``site_dir`` (:func:`exokg.publish.render.make_renderer`), so the
+    site's own render must be that one. ``processes``: how many besides this process, ``None`` for one per
+    idle core. Below ``min_pages`` pages, starting one costs more than it gives back. ``here=False`` leaves
+    every page the workers can make to them, and this process only waits (so a test knows who made what).
+    """
+
+    site_dir: Path
+    processes: int | None = None
+    min_pages: int = 2000
+    here: bool = True
+
+
 @dataclass
 class SitePlan:
     """The site as bytes by relative path, and the problems found while planning it."""
@@ -125,6 +141,8 @@ class Site:
         self.plan = SitePlan(files=dict(data.assets))
         # Sections add to these; every page's head shows them (see ``common``).
         self.head_links: list[Callable[[str, str], list[dict[str, str]]]] = []
+        # Worker processes that may make resource pages meanwhile (exokg.publish.parallel), or None.
+        self.workers: PageWorkers | None = None
 
     def link(self, iri: str, from_path: str) -> Value:
         """A labelled link to a resource: its page when the graph describes it, else the IRI itself."""

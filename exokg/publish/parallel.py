@@ -1,0 +1,145 @@
+"""Resource pages on several cores, for :func:`exokg.publish.resources.plan_resources`.
+
+Rendering the pages is pure Python and most of the publish stage. A resource's page and files depend on
+the graph alone, so worker processes (``python -m exokg.publish.worker``, fresh interpreters as
+:mod:`exokg.processes` explains) each read the graph as N-Triples, make the same view of it, and plan
+pages while this process plans others. Who makes which page is settled as they go: this process takes runs
+of pages from the front of the list, the workers from the back, through a small file both lock
+(:class:`Runs`), so a worker that is slow to start, or a machine that is busy, shifts the work instead of
+stalling it. The pages that read more than the graph (the dataset's, the vocabulary terms') are made here.
+
+The plan is the same whoever made a page: files are keyed by path, and warnings are put back in page order.
+A worker that fails costs time, not the result: the pages it did not deliver are made here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import pickle
+import struct
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from exokg.graph import store
+from exokg.processes import Worker, idle_cores
+from exokg.publish.site import PageWorkers, Site
+
+try:
+    import fcntl
+except ImportError:  # not a POSIX system: the pages are made in one process
+    fcntl = None  # type: ignore[assignment]
+
+log = logging.getLogger("exokg")
+PlanOne = Callable[[Site, str, str], list[str]]
+# Pages taken at once: small enough to share the tail evenly, large enough that the lock is not felt.
+RUN = 50
+# What a worker answers: (page index, [(path, bytes)], warnings) for each page it made.
+Made = list[tuple[int, list[tuple[str, bytes]], list[str]]]
+
+
+class Runs:
+    """The pages still to make, ``[front, back)``, in a file the processes lock to take runs of them."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @classmethod
+    def create(cls, path: Path, total: int) -> Runs:
+        path.write_bytes(struct.pack("<qq", 0, total))
+        return cls(path)
+
+    def front(self, count: int) -> range:
+        return self._take(count, from_front=True)
+
+    def back(self, count: int) -> range:
+        return self._take(count, from_front=False)
+
+    def _take(self, count: int, *, from_front: bool) -> range:
+        assert fcntl is not None
+        with open(self.path, "r+b") as file:
+            fcntl.flock(file, fcntl.LOCK_EX)  # released when the file is closed
+            front, back = struct.unpack("<qq", file.read(16))
+            if from_front:
+                taken = range(front, min(back, front + count))
+                front = taken.stop
+            else:
+                taken = range(max(front, back - count), back)
+                back = taken.start
+            file.seek(0)
+            file.write(struct.pack("<qq", front, back))
+        return taken
+
+
+def pages_in_processes(site: Site, pages: Sequence[tuple[str, str]], plan_one: PlanOne,
+                       workers: PageWorkers) -> bool:
+    """Plan ``pages`` (resource, path) with ``plan_one`` here and in worker processes; ``False`` (nothing
+    planned) when workers are not worth starting, so the caller plans the pages itself."""
+    processes = (idle_cores() - 1) if workers.processes is None else workers.processes
+    if fcntl is None or processes < 1 or len(pages) < max(1, workers.min_pages):
+        return False
+    warnings: dict[int, list[str]] = {}
+    by_workers = 0
+    with tempfile.TemporaryDirectory(prefix="exokg-pages-") as folder:
+        runs = Runs.create(Path(folder) / "runs", len(pages))
+        job = pickle.dumps(worker_job(site, pages, workers.site_dir, runs.path), protocol=pickle.HIGHEST_PROTOCOL)
+        started = [Worker("exokg.publish.worker", job) for _ in range(processes)]
+        try:
+            while workers.here and (taken := runs.front(RUN)):
+                for i in taken:
+                    warnings[i] = _planned_here(site, pages[i], plan_one)
+            for worker in started:
+                made = _checked(worker.result(), pages, warnings)
+                if made is None:
+                    log.warning("a page-making process failed (%s); its pages are made here instead",
+                                worker.error or "an answer that does not fit the pages it was given")
+                    continue
+                by_workers += len(made)
+                for i, files, said in made:
+                    for path, content in files:
+                        site.add_file(path, content)
+                    site.plan.pages += 1
+                    warnings[i] = said
+        finally:
+            for worker in started:
+                worker.stop()
+    for i, page in enumerate(pages):
+        if i not in warnings:  # the dataset's and the terms' pages, or what a failed worker had taken
+            warnings[i] = _planned_here(site, page, plan_one)
+    site.plan.warnings.extend(w for i in range(len(pages)) for w in warnings[i])
+    log.debug("resource pages: %d made by %d worker process(es), %d here", by_workers, len(started),
+              len(pages) - by_workers)
+    return True
+
+
+def _planned_here(site: Site, page: tuple[str, str], plan_one: PlanOne) -> list[str]:
+    """Plan one page in this process; its warnings are taken out of the plan, to go back in page order."""
+    before = len(site.plan.warnings)
+    plan_one(site, *page)
+    said = site.plan.warnings[before:]
+    del site.plan.warnings[before:]
+    return said
+
+
+def _checked(answer: object, pages: Sequence[tuple[str, str]], done: dict[int, list[str]]) -> Made | None:
+    """A worker's answer when it is what was asked for: pages not made here, each with its page last."""
+    if not isinstance(answer, list):
+        return None
+    for item in answer:
+        if not (isinstance(item, tuple) and len(item) == 3 and isinstance(item[0], int)
+                and 0 <= item[0] < len(pages) and item[0] not in done and isinstance(item[1], list)
+                and item[1] and item[1][-1][0] == pages[item[0]][1] and isinstance(item[2], list)):
+            return None
+    return answer
+
+
+def worker_job(site: Site, pages: Sequence[tuple[str, str]], site_dir: Path, runs: Path) -> dict[str, Any]:
+    """What a worker needs: the site's input with the graph as N-Triples (pickling a million terms one by
+    one takes 25 times as long as writing and parsing them), the templates' folder, the pages, the runs."""
+    data = site.input
+    light = dataclasses.replace(data, triples=(), vocabulary=(), report=None, queries=(), shapes=(),
+                                shapes_files={}, vocabulary_files={})
+    return {"input": light, "triples": store.ntriples(data.triples), "vocabulary": store.ntriples(data.vocabulary),
+            "site_dir": str(site_dir), "pages": list(pages), "runs": str(runs)}

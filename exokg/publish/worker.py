@@ -1,0 +1,56 @@
+"""A page-making process (``python -m exokg.publish.worker``), started by :mod:`exokg.publish.parallel`.
+
+It reads one pickled job from stdin (the site's input with the graph as N-Triples, the templates' folder,
+the resource pages and the file that shares them out), takes runs of pages from the back until none are
+left, and writes the pickled list of what it made to stdout. A module of its own, imported by nothing
+else, so that running it with ``-m`` does not load it twice.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+import sys
+from pathlib import Path
+from typing import Any
+
+from pyoxigraph import RdfFormat, Triple, parse
+
+from exokg.publish.parallel import RUN, Made, Runs
+from exokg.publish.plan import open_site
+from exokg.publish.render import make_renderer, render_with
+from exokg.publish.resources import needs_whole_site, plan_resource
+
+
+def make_pages(job: dict[str, Any]) -> Made:
+    """The pages this process takes, each as its files (the page last) and the warnings it gave."""
+    data = dataclasses.replace(job["input"], triples=_triples(job["triples"]), vocabulary=_triples(job["vocabulary"]))
+    env = make_renderer(Path(job["site_dir"]))
+    site = open_site(data, lambda template, context: render_with(env, template, context))
+    pages: list[tuple[str, str]] = job["pages"]
+    runs = Runs(Path(job["runs"]))
+    made: Made = []
+    while taken := runs.back(RUN):
+        for i in taken:
+            page, path = pages[i]
+            if needs_whole_site(site, page):
+                continue
+            before = len(site.plan.warnings)
+            files = plan_resource(site, page, path)
+            made.append((i, [(f, site.plan.files.pop(f)) for f in files], site.plan.warnings[before:]))
+            del site.plan.warnings[before:]
+    return made
+
+
+def _triples(ntriples: bytes) -> list[Triple]:
+    return [Triple(q.subject, q.predicate, q.object) for q in parse(ntriples, format=RdfFormat.N_TRIPLES)]
+
+
+def main() -> None:
+    job = pickle.load(sys.stdin.buffer)
+    sys.stdout.buffer.write(pickle.dumps(make_pages(job), protocol=pickle.HIGHEST_PROTOCOL))
+    sys.stdout.buffer.flush()
+
+
+if __name__ == "__main__":
+    main()

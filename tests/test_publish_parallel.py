@@ -1,0 +1,113 @@
+"""Resource pages made in worker processes (:mod:`exokg.publish.parallel`) give the plan one process gives:
+the same files, byte for byte, the same page count and the same warnings in the same order."""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+import pytest
+from graph_fixtures import INFO
+from project_fixtures import copy_project, synthetic_project
+from test_publish import hostile_corpus
+
+from exokg.config import load_config
+from exokg.graph.mapping import map_bibliography
+from exokg.graph.store import read_turtle_folder
+from exokg.pipeline import read_graph, site_input
+from exokg.publish.parallel import Runs
+from exokg.publish.plan import PageWorkers, SiteInput, SitePlan, open_site, plan_site
+from exokg.publish.render import make_renderer, read_assets, render_with
+from exokg.publish.resources import needs_whole_site, resource_pages
+from exokg.works import resolve
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _plans(data: SiteInput, site_dir: Path, workers: PageWorkers) -> tuple[SitePlan, SitePlan]:
+    env = make_renderer(site_dir)
+    render = lambda t, c: render_with(env, t, c)  # noqa: E731
+    return plan_site(data, render), plan_site(data, render, workers=workers)
+
+
+def _made_by_workers(log: str) -> int:
+    found = re.search(r"resource pages: (\d+) made by \d+ worker process", log)
+    assert found, log
+    return int(found.group(1))
+
+
+def _same(one: SitePlan, several: SitePlan) -> None:
+    assert sorted(several.files) == sorted(one.files)
+    assert [p for p in one.files if one.files[p] != several.files[p]] == []
+    assert several.pages == one.pages
+    assert several.warnings == one.warnings
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> SiteInput:
+    config = load_config(synthetic_project(tmp_path_factory.mktemp("synthetic") / "project", 40, 5), environ={})
+    return site_input(config, read_graph(config), None)
+
+
+def test_two_workers_make_the_pages_one_process_makes(synthetic: SiteInput,
+                                                     caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.DEBUG, logger="exokg"):
+        one, several = _plans(synthetic, ROOT / "site", PageWorkers(ROOT / "site", processes=2, min_pages=1))
+    assert one.pages > 400
+    assert _made_by_workers(caplog.text) > 0  # the workers did make pages: this is not the one-process path
+    _same(one, several)
+
+
+def test_the_seed_site_is_the_same_made_by_a_worker(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    config = load_config(copy_project(tmp_path / "project"), environ={})
+    data = site_input(config, read_graph(config), None)
+    with caplog.at_level(logging.DEBUG, logger="exokg"):
+        one, several = _plans(data, config.site_dir, PageWorkers(config.site_dir, processes=1, min_pages=1, here=False))
+    site = open_site(data, lambda t, c: "")
+    whole = sum(needs_whole_site(site, page) for page, _ in resource_pages(site))
+    assert 0 < whole < 100  # the dataset and the vocabulary terms: everything else is the worker's
+    assert _made_by_workers(caplog.text) == len(resource_pages(site)) - whole
+    _same(one, several)
+
+
+def test_a_hostile_graph_gives_the_same_pages() -> None:
+    triples = map_bibliography(resolve(hostile_corpus()), INFO)
+    data = SiteInput(triples=triples, title=INFO.title, base_iri=INFO.base_iri, build_date=INFO.build_date,
+                     version="test", vocabulary=read_turtle_folder(ROOT / "ontology", "ontology"),
+                     assets=read_assets(ROOT / "site"))
+    one, several = _plans(data, ROOT / "site", PageWorkers(ROOT / "site", processes=1, min_pages=1, here=False))
+    assert any(b"&lt;img src=x" in content for content in several.files.values())
+    _same(one, several)
+
+
+def test_a_failed_worker_costs_time_not_pages(synthetic: SiteInput, tmp_path: Path,
+                                             caplog: pytest.LogCaptureFixture) -> None:
+    # A templates folder the worker cannot render with: it fails, and this process makes its pages.
+    (tmp_path / "templates").mkdir()
+    env = make_renderer(ROOT / "site")
+    render = lambda t, c: render_with(env, t, c)  # noqa: E731
+    with caplog.at_level(logging.WARNING, logger="exokg"):
+        several = plan_site(synthetic, render, workers=PageWorkers(tmp_path, processes=1, min_pages=1, here=False))
+    assert "a page-making process failed" in caplog.text
+    _same(plan_site(synthetic, render), several)
+
+
+def test_no_worker_starts_below_the_page_threshold(synthetic: SiteInput, tmp_path: Path,
+                                                   caplog: pytest.LogCaptureFixture) -> None:
+    # The same broken templates folder: a started worker would fail and say so.
+    (tmp_path / "templates").mkdir()
+    env = make_renderer(ROOT / "site")
+    with caplog.at_level(logging.DEBUG, logger="exokg"):
+        plan_site(synthetic, lambda t, c: render_with(env, t, c),
+                  workers=PageWorkers(tmp_path, processes=1, min_pages=10**9))
+    assert "page-making process" not in caplog.text and "resource page(s) made by" not in caplog.text
+
+
+def test_runs_are_taken_from_both_ends_without_overlap(tmp_path: Path) -> None:
+    runs = Runs.create(tmp_path / "runs", 7)
+    other = Runs(tmp_path / "runs")  # as a worker opens it
+    assert runs.front(3) == range(0, 3)
+    assert other.back(3) == range(4, 7)
+    assert other.back(3) == range(3, 4)
+    assert runs.front(3) == range(4, 4) and not other.back(3)
