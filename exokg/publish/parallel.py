@@ -9,6 +9,7 @@ of pages from the front of the list, the workers from the back, through a small 
 stalling it. The pages that read more than the graph (the dataset's, the vocabulary terms') are made here.
 
 The plan is the same whoever made a page: files are keyed by path, and warnings are put back in page order.
+A worker also reads the links of the pages it made, which the link check at the end would otherwise read.
 A worker that fails costs time, not the result: the pages it did not deliver are made here.
 """
 
@@ -36,8 +37,9 @@ log = logging.getLogger("exokg")
 PlanOne = Callable[[Site, str, str], list[str]]
 # Pages taken at once: small enough to share the tail evenly, large enough that the lock is not felt.
 RUN = 50
-# What a worker answers: (page index, [(path, bytes)], warnings) for each page it made.
-Made = list[tuple[int, list[tuple[str, bytes]], list[str]]]
+# What a worker answers, for each page it made: (page index, [(path, bytes)] with the page last, warnings,
+# the page's link targets as plan.page_links reads them).
+Made = list[tuple[int, list[tuple[str, bytes]], list[str], list[str]]]
 
 
 class Runs:
@@ -97,9 +99,10 @@ def pages_in_processes(site: Site, pages: Sequence[tuple[str, str]], plan_one: P
                                 worker.error or "an answer that does not fit the pages it was given")
                     continue
                 by_workers += len(made)
-                for i, files, said in made:
+                for i, files, said, links in made:
                     for path, content in files:
                         site.add_file(path, content)
+                    site.known_links[files[-1][0]] = (files[-1][1], links)
                     site.plan.pages += 1
                     warnings[i] = said
         finally:
@@ -128,9 +131,10 @@ def _checked(answer: object, pages: Sequence[tuple[str, str]], done: dict[int, l
     if not isinstance(answer, list):
         return None
     for item in answer:
-        if not (isinstance(item, tuple) and len(item) == 3 and isinstance(item[0], int)
+        if not (isinstance(item, tuple) and len(item) == 4 and isinstance(item[0], int)
                 and 0 <= item[0] < len(pages) and item[0] not in done and isinstance(item[1], list)
-                and item[1] and item[1][-1][0] == pages[item[0]][1] and isinstance(item[2], list)):
+                and item[1] and item[1][-1][0] == pages[item[0]][1] and isinstance(item[2], list)
+                and isinstance(item[3], list)):
             return None
     return answer
 

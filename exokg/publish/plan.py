@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from html.parser import HTMLParser
 
 from pyoxigraph import NamedNode
@@ -44,7 +44,7 @@ def plan_site(data: SiteInput, render: Render, sections: Sequence[Section] = SEC
     for section in sections:
         section(site)
     site.plan.warnings.extend(check_labels(site))
-    site.plan.warnings.extend(check_links(site.plan.files))
+    site.plan.warnings.extend(check_links(site.plan.files, known=site.known_links))
     return site.plan
 
 
@@ -142,10 +142,13 @@ def page_links(page: str) -> list[str]:
 _EXTERNAL = re.compile(r"^[a-z][a-z0-9+.-]*:|^#|^//", re.I)
 
 
-def check_links(files: dict[str, bytes], links: Callable[[str], list[str]] = page_links) -> list[str]:
+def check_links(files: dict[str, bytes], links: Callable[[str], list[str]] = page_links,
+                known: Mapping[str, tuple[bytes, list[str]]] | None = None) -> list[str]:
     """Every relative link of every HTML file must name a planned file: the dangling ones, as warnings.
 
     ``links`` reads a page's link targets; :func:`parser_links` is the slow reference it can be checked with.
+    ``known``: pages whose targets were already read where they were made (a worker process), with the
+    very bytes they were read from; a page planned over since then is read again.
     """
     problems = []
     # Most links repeat from page to page (the stylesheet, the index, shared resources): one resolution per
@@ -153,7 +156,9 @@ def check_links(files: dict[str, bytes], links: Callable[[str], list[str]] = pag
     resolved_in: dict[tuple[str, str], str | None] = {}
     for path in sorted(p for p in files if p.endswith(".html")):
         folder = posixpath.dirname(path)
-        for target in links(files[path].decode("utf-8")):
+        read = known.get(path) if known else None
+        targets = read[1] if read is not None and read[0] is files[path] else links(files[path].decode("utf-8"))
+        for target in targets:
             key = (folder, target)
             if key not in resolved_in:
                 resolved_in[key] = None if _EXTERNAL.match(target) else posixpath.normpath(

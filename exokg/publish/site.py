@@ -141,8 +141,10 @@ class Site:
         self.plan = SitePlan(files=dict(data.assets))
         # Sections add to these; every page's head shows them (see ``common``).
         self.head_links: list[Callable[[str, str], list[dict[str, str]]]] = []
-        # Worker processes that may make resource pages meanwhile (exokg.publish.parallel), or None.
+        # Worker processes that may make resource pages meanwhile (exokg.publish.parallel), or None; the link
+        # targets of the pages they made, read there, with the bytes they were read from (plan.check_links).
         self.workers: PageWorkers | None = None
+        self.known_links: dict[str, tuple[bytes, list[str]]] = {}
 
     def link(self, iri: str, from_path: str) -> Value:
         """A labelled link to a resource: its page when the graph describes it, else the IRI itself."""

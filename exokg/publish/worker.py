@@ -17,7 +17,7 @@ from typing import Any
 from pyoxigraph import RdfFormat, Triple, parse
 
 from exokg.publish.parallel import RUN, Made, Runs
-from exokg.publish.plan import open_site
+from exokg.publish.plan import open_site, page_links
 from exokg.publish.render import make_renderer, render_with
 from exokg.publish.resources import needs_whole_site, plan_resource
 
@@ -36,8 +36,8 @@ def make_pages(job: dict[str, Any]) -> Made:
             if needs_whole_site(site, page):
                 continue
             before = len(site.plan.warnings)
-            files = plan_resource(site, page, path)
-            made.append((i, [(f, site.plan.files.pop(f)) for f in files], site.plan.warnings[before:]))
+            files = [(f, site.plan.files.pop(f)) for f in plan_resource(site, page, path)]
+            made.append((i, files, site.plan.warnings[before:], page_links(files[-1][1].decode("utf-8"))))
             del site.plan.warnings[before:]
     return made
 
