@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import shutil
 import statistics
 import sys
@@ -77,6 +78,9 @@ def measure(articles: int, seed: int, sample: int, keep: Path | None, pyshacl: b
         config = load_config(project)
         stages = Stages()
         result = build(config, publish_anyway=True, stages=stages)
+        # The claims and the resource pages are also made in worker processes: the largest one's peak, which
+        # adds to the build's own while they run.
+        workers_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         triples = result.graph.triples
         site_files = sorted(p for p in config.output_dir.rglob("*") if p.is_file())
         site_bytes = sum(p.stat().st_size for p in site_files)
@@ -102,7 +106,7 @@ def measure(articles: int, seed: int, sample: int, keep: Path | None, pyshacl: b
             if pyshacl else None
         physical = _physical(site_files, config.output_dir, result.pages, work / "physical")
         return _report(articles, corpus_bytes, len(triples), result.pages, len(site_files), site_bytes,
-                       stages.stages, query_times, reference, physical)
+                       stages.stages, query_times, reference, physical, workers_mb)
     finally:
         if keep is None:
             shutil.rmtree(work, ignore_errors=True)
@@ -161,7 +165,7 @@ def _physical(files: list[Path], site: Path, pages: int, folder: Path) -> dict[s
 
 def _report(articles: int, corpus_bytes: int, triples: int, pages: int, files: int, site_bytes: int,
             stages: list[StageTime], query_times: dict[str, float], reference: dict[str, Any],
-            physical: dict[str, Any]) -> dict[str, Any]:
+            physical: dict[str, Any], workers_mb: float = 0.0) -> dict[str, Any]:
     by_name = {s.name: s for s in stages}
     build_stages = [s for s in stages if s.name != "queries"]
     publish = sum(s.seconds for s in stages if s.name in ("publish", "write"))
@@ -187,6 +191,7 @@ def _report(articles: int, corpus_bytes: int, triples: int, pages: int, files: i
                    for s in stages},
         "total_seconds": round(sum(s.seconds for s in build_stages), 3),
         "peak_rss_mb": round(max(s.peak_rss_mb for s in stages), 1),
+        "worker_peak_rss_mb": round(workers_mb, 1),
         "queries": {"count": len(times), "median_seconds": round(statistics.median(times), 4) if times else None,
                     "max_seconds": round(times[-1], 4) if times else None,
                     "slowest": max(query_times, key=query_times.__getitem__) if times else None},
@@ -208,6 +213,8 @@ def _table(report: dict[str, Any]) -> str:
     total = report["total_seconds"] or 1e-9
     lines.append(f"{'build':<10} {report['total_seconds']:>9.2f} {n / total:>11,.0f} {triples / total:>11,.0f} "
                  f"{pages / total:>9,.0f} {report['peak_rss_mb']:>12,.0f}")
+    lines.append(f"(worker processes, claims and pages: peak RSS {report['worker_peak_rss_mb']:,.0f} MB each at most, "
+                 "besides the build's own)")
     q = report["queries"]
     lines += ["", f"cookbook: {q['count']} queries, median {q['median_seconds']} s, max {q['max_seconds']} s "
                   f"({q['slowest']})"]
