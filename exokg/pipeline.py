@@ -28,7 +28,7 @@ from exokg.graph.store import memory_store, open_store, read_turtle_files, read_
 from exokg.model import Corpus, Source, collector_paused
 from exokg.publish.plan import PageWorkers, SiteInput, SitePlan, plan_site
 from exokg.publish.render import make_renderer, read_assets, render_with
-from exokg.publish.write import write_site
+from exokg.publish.write import StagedFiles, staging_folder, write_site
 from exokg.query import QueryResult, load_queries, run
 from exokg.records import merge_records
 from exokg.sources import read_corpus
@@ -175,35 +175,54 @@ def build(config: Config, *, publish_anyway: bool = False, strict: bool = False,
     bytes_written = 0
     if report.conforms or publish_anyway:
         env = make_renderer(config.site_dir)
-        with stage(stages, "publish"):
-            inputs = site_input(config, graph, report, store)
-            store = None  # the site plan is the build's peak of memory: the store is not needed for it
-            plan = plan_site(inputs, lambda t, c: render_with(env, t, c), workers=PageWorkers(config.site_dir))
-        for warning in plan.warnings:
-            log.warning(warning)
-        # sh:Info results inform; only what the shapes call a warning fails a strict build.
-        shacl = [f"SHACL warning: {r.focus_label} <{r.focus}>" + (f" [{r.path}]" if r.path else "") + f": {r.message}"
-                 for r in report.warnings if r.severity == "Warning"]
-        found = [*(f"input: {w}" for w in graph.warnings), *shacl, *(f"site: {w}" for w in plan.warnings)]
-        if strict and found:
-            shown = 20  # the site's warnings are all logged above; a long list would bury the message
-            more = f"\n  … and {len(found) - shown} more" if len(found) > shown else ""
-            raise ExokgError(f"--strict: {len(found)} warning(s), so nothing was written:\n  "
-                             + "\n  ".join(found[:shown]) + more,
-                             "fix what they name, or build without --strict to publish all the same")
+        # The site is written into a staging folder as it is planned (memory holds only paths and sizes) and
+        # swapped in at the end; whatever stops the build first removes the folder, and the previous site stays.
+        staged = StagedFiles(_output_staging(config.output_dir))
         try:
+            with stage(stages, "publish"):
+                inputs = site_input(config, graph, report, store)
+                store = None  # not needed for the site, whose planning is the build's peak of memory
+                plan = plan_site(inputs, lambda t, c: render_with(env, t, c), workers=PageWorkers(config.site_dir),
+                                 files=staged)
+            for warning in plan.warnings:
+                log.warning(warning)
+            # sh:Info results inform; only what the shapes call a warning fails a strict build.
+            shacl = [f"SHACL warning: {r.focus_label} <{r.focus}>" + (f" [{r.path}]" if r.path else "")
+                     + f": {r.message}" for r in report.warnings if r.severity == "Warning"]
+            found = [*(f"input: {w}" for w in graph.warnings), *shacl, *(f"site: {w}" for w in plan.warnings)]
+            if strict and found:
+                shown = 20  # the site's warnings are all logged above; a long list would bury the message
+                more = f"\n  … and {len(found) - shown} more" if len(found) > shown else ""
+                raise ExokgError(f"--strict: {len(found)} warning(s), so nothing was written:\n  "
+                                 + "\n  ".join(found[:shown]) + more,
+                                 "fix what they name, or build without --strict to publish all the same")
             with stage(stages, "write"):
                 write_store(graph.triples, config.workdir)
                 (config.workdir / STAMP_FILE).write_text(graph_stamp(config) + "\n", encoding="utf-8")
-                log.info("writing %d file(s) to %s", len(plan.files), config.output_dir)
+                log.info("putting %d file(s) in place at %s", len(plan.files), config.output_dir)
                 bytes_written = write_site(plan.files, config.output_dir)
         except OSError as exc:
-            where = exc.filename or config.output_dir
-            raise ExokgError(f"{where}: cannot write the build output: {exc.strerror or exc}",
-                             "check the -o/--output path and [paths] output and workdir") from exc
+            written = (staged.folder, config.output_dir.resolve().parent, config.workdir.resolve())
+            if exc.filename and not any(Path(exc.filename).resolve().is_relative_to(w) for w in written):
+                raise  # not a file of the output: reading the project failed, which is not this error
+            raise _write_error(exc, config.output_dir) from exc
+        finally:
+            staged.discard()  # nothing once the folder has been swapped in
         published = True
     return BuildResult(graph, report, published, plan.pages, len(plan.files), bytes_written,
                        tuple(plan.warnings), time.perf_counter() - started)
+
+
+def _output_staging(output: Path) -> Path:
+    try:
+        return staging_folder(output)
+    except OSError as exc:
+        raise _write_error(exc, output) from exc
+
+
+def _write_error(exc: OSError, output: Path) -> ExokgError:
+    return ExokgError(f"{exc.filename or output}: cannot write the build output: {exc.strerror or exc}",
+                      "check the -o/--output path and [paths] output and workdir")
 
 
 def site_input(config: Config, graph: Graph, report: ValidationReport | None,

@@ -11,6 +11,7 @@ import rdflib
 from graph_fixtures import INFO, small_corpus
 from pyoxigraph import Literal, NamedNode, Triple
 from rdflib.compare import isomorphic
+from test_build import files_of
 
 from exokg import __version__
 from exokg.graph.iris import Iris
@@ -19,7 +20,7 @@ from exokg.graph.store import read_turtle_folder
 from exokg.model import Author, Corpus, Reference
 from exokg.publish.plan import SiteInput, SitePlan, check_links, page_file, plan_site
 from exokg.publish.render import make_renderer, read_assets, render_with
-from exokg.publish.write import write_site
+from exokg.publish.write import StagedFiles, staging_folder, write_site
 from exokg.works import resolve
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -144,6 +145,37 @@ def test_writing_swaps_the_new_site_in_and_a_failure_leaves_the_old_one(tmp_path
         # "x" is both a file and a folder: the write fails half-way.
         write_site({"index.html": b"broken", "x": b"file", "x/y.html": b"child"}, out)
     assert (out / "index.html").read_bytes() == b"new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]
+
+
+def test_staged_files_are_a_plan_on_disk_and_are_swapped_in_whole(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    write_site({"index.html": b"old"}, out)
+    staged = StagedFiles(staging_folder(out))
+    staged["index.html"] = b"new"
+    staged["work/a.html"] = b"a"
+    staged["work/a.html"] = b"again"  # planned over: the last bytes count, once
+    (staged.folder / "work" / "b.ttl").write_bytes(b"<x> <y> <z> .\n")  # as a worker process writes
+    staged.record("work/b.ttl", 14)
+    assert sorted(staged) == ["index.html", "work/a.html", "work/b.ttl"] and len(staged) == 3
+    assert "work/a.html" in staged and "work/c.html" not in staged
+    assert staged["work/a.html"] == b"again" and staged.size() == 3 + 5 + 14
+    with pytest.raises(KeyError):
+        staged["work/c.html"]
+    assert (out / "index.html").read_bytes() == b"old"  # nothing is in place before the swap
+    assert write_site(staged, out) == 22
+    assert files_of(out) == {"index.html": b"new", "work/a.html": b"again", "work/b.ttl": b"<x> <y> <z> .\n"}
+    staged.discard()  # after the swap: nothing to remove, and the site stays
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"] and (out / "index.html").is_file()
+
+
+def test_a_discarded_staging_folder_leaves_the_old_site(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    write_site({"index.html": b"old"}, out)
+    staged = StagedFiles(staging_folder(out))
+    staged["index.html"] = b"half a plan"
+    staged.discard()
+    assert files_of(out) == {"index.html": b"old"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from graph_fixtures import INFO
 from project_fixtures import copy_project, synthetic_project
+from test_build import files_of
 from test_publish import hostile_corpus
 
 from exokg.config import load_config
@@ -21,6 +22,7 @@ from exokg.publish.plan import PageWorkers, SiteInput, SitePlan, open_site, plan
 from exokg.publish.render import make_renderer, read_assets, render_with
 from exokg.publish.resources import needs_whole_site, plan_resources, resource_pages
 from exokg.publish.site import Site
+from exokg.publish.write import StagedFiles, staging_folder, write_site
 from exokg.works import resolve
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -135,3 +137,17 @@ def test_a_page_planned_over_after_a_worker_made_it_has_its_links_read_again(syn
     plan = plan_site(synthetic, lambda t, c: render_with(env, t, c), (plan_resources, plan_over),
                      workers=PageWorkers(ROOT / "site", processes=1, min_pages=1, here=False))
     assert f"{replaced[0]}: link to nowhere.html does not resolve to a file of the site" in plan.warnings
+
+
+def test_workers_write_into_a_staged_plan_what_one_process_plans_in_memory(synthetic: SiteInput,
+                                                                           tmp_path: Path) -> None:
+    env = make_renderer(ROOT / "site")
+    render = lambda t, c: render_with(env, t, c)  # noqa: E731
+    staged = StagedFiles(staging_folder(tmp_path / "site"))
+    several = plan_site(synthetic, render, workers=PageWorkers(ROOT / "site", processes=1, min_pages=1, here=False),
+                        files=staged)
+    one = plan_site(synthetic, render)
+    assert isinstance(several.files, StagedFiles)
+    _same(one, several)
+    write_site(several.files, tmp_path / "site")
+    assert files_of(tmp_path / "site") == one.files

@@ -8,7 +8,9 @@ of pages from the front of the list, the workers from the back, through a small 
 (:class:`Runs`), so a worker that is slow to start, or a machine that is busy, shifts the work instead of
 stalling it. The pages that read more than the graph (the dataset's, the vocabulary terms') are made here.
 
-The plan is the same whoever made a page: files are keyed by path, and warnings are put back in page order.
+Workers write their files themselves, into the plan's staging folder when it has one, and answer with
+their paths and sizes. The plan is the same whoever made a page: files are keyed by path, and warnings are
+put back in page order.
 A worker also reads the links of the pages it made, which the link check at the end would otherwise read.
 A worker that fails costs time, not the result: the pages it did not deliver are made here.
 """
@@ -27,6 +29,7 @@ from typing import Any
 from exokg.graph import store
 from exokg.processes import Worker, idle_cores
 from exokg.publish.site import PageWorkers, Site
+from exokg.publish.write import StagedFiles
 
 try:
     import fcntl
@@ -37,9 +40,9 @@ log = logging.getLogger("exokg")
 PlanOne = Callable[[Site, str, str], list[str]]
 # Pages taken at once: small enough to share the tail evenly, large enough that the lock is not felt.
 RUN = 50
-# What a worker answers, for each page it made: (page index, [(path, bytes)] with the page last, warnings,
-# the page's link targets as plan.page_links reads them).
-Made = list[tuple[int, list[tuple[str, bytes]], list[str], list[str]]]
+# What a worker answers, for each page it made: (page index, [(path, size)] of the files it wrote, the page
+# last, warnings, the page's link targets as plan.page_links reads them).
+Made = list[tuple[int, list[tuple[str, int]], list[str], list[str]]]
 
 
 class Runs:
@@ -86,7 +89,11 @@ def pages_in_processes(site: Site, pages: Sequence[tuple[str, str]], plan_one: P
     by_workers = 0
     with tempfile.TemporaryDirectory(prefix="exokg-pages-") as folder:
         runs = Runs.create(Path(folder) / "runs", len(pages))
-        job = pickle.dumps(worker_job(site, pages, workers.site_dir, runs.path), protocol=pickle.HIGHEST_PROTOCOL)
+        # Workers write their files where the plan keeps its own, or else where this process reads them back.
+        staged = site.plan.files if isinstance(site.plan.files, StagedFiles) else None
+        written = staged.folder if staged is not None else Path(folder) / "files"
+        job = pickle.dumps(worker_job(site, pages, workers.site_dir, runs.path, written),
+                           protocol=pickle.HIGHEST_PROTOCOL)
         started = [Worker("exokg.publish.worker", job) for _ in range(processes)]
         try:
             while workers.here and (taken := runs.front(RUN)):
@@ -100,9 +107,13 @@ def pages_in_processes(site: Site, pages: Sequence[tuple[str, str]], plan_one: P
                     continue
                 by_workers += len(made)
                 for i, files, said, links in made:
-                    for path, content in files:
-                        site.add_file(path, content)
-                    site.known_links[files[-1][0]] = (files[-1][1], links)
+                    for path, size in files:
+                        if staged is not None:
+                            staged.record(path, size)
+                            site.known_links.pop(path, None)
+                        else:
+                            site.add_file(path, (written / path).read_bytes())
+                    site.known_links[files[-1][0]] = links
                     site.plan.pages += 1
                     warnings[i] = said
         finally:
@@ -133,17 +144,21 @@ def _checked(answer: object, pages: Sequence[tuple[str, str]], done: dict[int, l
     for item in answer:
         if not (isinstance(item, tuple) and len(item) == 4 and isinstance(item[0], int)
                 and 0 <= item[0] < len(pages) and item[0] not in done and isinstance(item[1], list)
-                and item[1] and item[1][-1][0] == pages[item[0]][1] and isinstance(item[2], list)
+                and item[1] and item[1][-1][0] == pages[item[0]][1]
+                and all(isinstance(f, tuple) and len(f) == 2 and isinstance(f[1], int) for f in item[1])
+                and isinstance(item[2], list)
                 and isinstance(item[3], list)):
             return None
     return answer
 
 
-def worker_job(site: Site, pages: Sequence[tuple[str, str]], site_dir: Path, runs: Path) -> dict[str, Any]:
+def worker_job(site: Site, pages: Sequence[tuple[str, str]], site_dir: Path, runs: Path,
+               folder: Path) -> dict[str, Any]:
     """What a worker needs: the site's input with the graph as N-Triples (pickling a million terms one by
-    one takes 25 times as long as writing and parsing them), the templates' folder, the pages, the runs."""
+    one takes 25 times as long as writing and parsing them), the templates' folder, the pages, the runs, and
+    the folder to write its files in."""
     data = site.input
     light = dataclasses.replace(data, triples=(), vocabulary=(), report=None, queries=(), shapes=(),
                                 shapes_files={}, vocabulary_files={})
     return {"input": light, "triples": store.ntriples(data.triples), "vocabulary": store.ntriples(data.vocabulary),
-            "site_dir": str(site_dir), "pages": list(pages), "runs": str(runs)}
+            "site_dir": str(site_dir), "pages": list(pages), "runs": str(runs), "folder": str(folder)}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from html.parser import HTMLParser
 
 from pyoxigraph import NamedNode
@@ -34,12 +34,14 @@ SECTIONS: tuple[Section, ...] = (plan_resources, plan_docs, plan_indexes, plan_s
 
 
 def plan_site(data: SiteInput, render: Render, sections: Sequence[Section] = SECTIONS,
-              workers: PageWorkers | None = None) -> SitePlan:
+              workers: PageWorkers | None = None, files: MutableMapping[str, bytes] | None = None) -> SitePlan:
     """Every file of the site, planned by ``sections`` in order, with the dangling links as warnings.
 
     ``workers``: worker processes that make resource pages meanwhile; the plan is the same with or without.
+    ``files``: where the plan keeps its files, a dict unless given (:class:`~exokg.publish.write.StagedFiles`
+    writes them to a staging folder as they are made).
     """
-    site = open_site(data, render)
+    site = open_site(data, render, files)
     site.workers = workers
     for section in sections:
         section(site)
@@ -48,9 +50,9 @@ def plan_site(data: SiteInput, render: Render, sections: Sequence[Section] = SEC
     return site.plan
 
 
-def open_site(data: SiteInput, render: Render) -> Site:
+def open_site(data: SiteInput, render: Render, files: MutableMapping[str, bytes] | None = None) -> Site:
     """A site to plan ``data`` into, with what every page's head links (the same in a worker process)."""
-    site = Site(data, render)
+    site = Site(data, render, files)
     site.head_links.append(lambda iri, path: signposting(site, iri, path))
     return site
 
@@ -142,13 +144,13 @@ def page_links(page: str) -> list[str]:
 _EXTERNAL = re.compile(r"^[a-z][a-z0-9+.-]*:|^#|^//", re.I)
 
 
-def check_links(files: dict[str, bytes], links: Callable[[str], list[str]] = page_links,
-                known: Mapping[str, tuple[bytes, list[str]]] | None = None) -> list[str]:
+def check_links(files: Mapping[str, bytes], links: Callable[[str], list[str]] = page_links,
+                known: Mapping[str, list[str]] | None = None) -> list[str]:
     """Every relative link of every HTML file must name a planned file: the dangling ones, as warnings.
 
     ``links`` reads a page's link targets; :func:`parser_links` is the slow reference it can be checked with.
-    ``known``: pages whose targets were already read where they were made (a worker process), with the
-    very bytes they were read from; a page planned over since then is read again.
+    ``known``: the targets of pages already read where they were made (a worker process); the caller
+    drops a page from it when the page is planned over (:meth:`Site.add_file`).
     """
     problems = []
     # Most links repeat from page to page (the stylesheet, the index, shared resources): one resolution per
@@ -157,7 +159,7 @@ def check_links(files: dict[str, bytes], links: Callable[[str], list[str]] = pag
     for path in sorted(p for p in files if p.endswith(".html")):
         folder = posixpath.dirname(path)
         read = known.get(path) if known else None
-        targets = read[1] if read is not None and read[0] is files[path] else links(files[path].decode("utf-8"))
+        targets = read if read is not None else links(files[path].decode("utf-8"))
         for target in targets:
             key = (folder, target)
             if key not in resolved_in:

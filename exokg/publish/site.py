@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 import posixpath
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,7 +79,7 @@ class PageWorkers:
 class SitePlan:
     """The site as bytes by relative path, and the problems found while planning it."""
 
-    files: dict[str, bytes] = field(default_factory=dict)
+    files: MutableMapping[str, bytes] = field(default_factory=dict)
     pages: int = 0
     warnings: list[str] = field(default_factory=list)
 
@@ -133,18 +133,20 @@ def _plain_parts(path: str) -> tuple[str, ...] | None:
 class Site:
     """The shared state of one site build: the input, a view of the graph, the renderer and the plan."""
 
-    def __init__(self, data: SiteInput, render: Render) -> None:
+    def __init__(self, data: SiteInput, render: Render, files: MutableMapping[str, bytes] | None = None) -> None:
         self.input = data
         self.iris = Iris(data.base_iri)
         self.view = GraphView([*data.triples, *data.vocabulary], self.iris.base)
         self.render = render
-        self.plan = SitePlan(files=dict(data.assets))
+        # ``files``: where the plan keeps its files (a dict, or exokg.publish.write.StagedFiles).
+        self.plan = SitePlan(files={} if files is None else files)
+        self.plan.files.update(data.assets)
         # Sections add to these; every page's head shows them (see ``common``).
         self.head_links: list[Callable[[str, str], list[dict[str, str]]]] = []
         # Worker processes that may make resource pages meanwhile (exokg.publish.parallel), or None; the link
-        # targets of the pages they made, read there, with the bytes they were read from (plan.check_links).
+        # targets of the pages they made, read there (plan.check_links), until a page is planned over.
         self.workers: PageWorkers | None = None
-        self.known_links: dict[str, tuple[bytes, list[str]]] = {}
+        self.known_links: dict[str, list[str]] = {}
 
     def link(self, iri: str, from_path: str) -> Value:
         """A labelled link to a resource: its page when the graph describes it, else the IRI itself."""
@@ -173,11 +175,12 @@ class Site:
 
     def add_page(self, path: str, template: str, context: dict[str, Any]) -> None:
         """Render one HTML page into the plan."""
-        self.plan.files[path] = self.render(template, context).encode("utf-8")
+        self.add_file(path, self.render(template, context).encode("utf-8"))
         self.plan.pages += 1
 
     def add_file(self, path: str, content: bytes) -> None:
         self.plan.files[path] = content
+        self.known_links.pop(path, None)
 
     def warn(self, message: str) -> None:
         self.plan.warnings.append(message)

@@ -1,9 +1,9 @@
 """A page-making process (``python -m exokg.publish.worker``), started by :mod:`exokg.publish.parallel`.
 
 It reads one pickled job from stdin (the site's input with the graph as N-Triples, the templates' folder,
-the resource pages and the file that shares them out), takes runs of pages from the back until none are
-left, and writes the pickled list of what it made to stdout. A module of its own, imported by nothing
-else, so that running it with ``-m`` does not load it twice.
+the resource pages, the file that shares them out and the folder to write in), takes runs of pages from the
+back until none are left, writes their files, and writes the pickled list of what it made to stdout. A
+module of its own, imported by nothing else, so that running it with ``-m`` does not load it twice.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from exokg.publish.parallel import RUN, Made, Runs
 from exokg.publish.plan import open_site, page_links
 from exokg.publish.render import make_renderer, render_with
 from exokg.publish.resources import needs_whole_site, plan_resource
+from exokg.publish.write import write_file
 
 
 def make_pages(job: dict[str, Any]) -> Made:
@@ -28,7 +29,7 @@ def make_pages(job: dict[str, Any]) -> Made:
     env = make_renderer(Path(job["site_dir"]))
     site = open_site(data, lambda template, context: render_with(env, template, context))
     pages: list[tuple[str, str]] = job["pages"]
-    runs = Runs(Path(job["runs"]))
+    runs, folder = Runs(Path(job["runs"])), Path(job["folder"])
     made: Made = []
     while taken := runs.back(RUN):
         for i in taken:
@@ -36,8 +37,13 @@ def make_pages(job: dict[str, Any]) -> Made:
             if needs_whole_site(site, page):
                 continue
             before = len(site.plan.warnings)
-            files = [(f, site.plan.files.pop(f)) for f in plan_resource(site, page, path)]
-            made.append((i, files, site.plan.warnings[before:], page_links(files[-1][1].decode("utf-8"))))
+            written = []
+            for file in plan_resource(site, page, path):
+                content = site.plan.files.pop(file)
+                write_file(folder, file, content)
+                written.append((file, len(content)))
+            links = page_links(content.decode("utf-8"))  # the page is the last file
+            made.append((i, written, site.plan.warnings[before:], links))
             del site.plan.warnings[before:]
     return made
 
