@@ -30,6 +30,21 @@ def idle_cores() -> int:
     return max(1, min(cores, round(cores - others)))
 
 
+def workers_memory_allows(wanted: int) -> int:
+    """How many of ``wanted`` workers, each needing about as much memory as this process holds now (they make
+    the same view of the graph), fit in the memory the system says is available. Where the system does not
+    say (no ``/proc``), all of them."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            resident = int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            available = next(int(line.split()[1]) * 1024 for line in meminfo if line.startswith("MemAvailable:"))
+    except (OSError, ValueError, IndexError, StopIteration):
+        return wanted
+    # A margin for what this process itself still grows by while the workers run.
+    return max(0, min(wanted, int(available * 0.8) // max(1, resident)))
+
+
 class Worker:
     """One job in a worker process; the pipes are served by a thread, so this process works meanwhile."""
 

@@ -17,6 +17,7 @@ from exokg.config import load_config
 from exokg.graph.mapping import map_bibliography
 from exokg.graph.store import read_turtle_folder
 from exokg.pipeline import read_graph, site_input
+from exokg.processes import workers_memory_allows
 from exokg.publish.parallel import Runs
 from exokg.publish.plan import PageWorkers, SiteInput, SitePlan, open_site, plan_site
 from exokg.publish.render import make_renderer, read_assets, render_with
@@ -151,3 +152,9 @@ def test_workers_write_into_a_staged_plan_what_one_process_plans_in_memory(synth
     _same(one, several)
     write_site(several.files, tmp_path / "site")
     assert files_of(tmp_path / "site") == one.files
+
+
+def test_no_more_workers_start_than_the_memory_holds() -> None:
+    # Each worker holds about as much as this process: no machine holds a million more of it.
+    assert workers_memory_allows(10**6) < 10**6
+    assert 0 <= workers_memory_allows(2) <= 2 and workers_memory_allows(0) == 0

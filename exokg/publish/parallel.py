@@ -6,7 +6,9 @@ the graph alone, so worker processes (``python -m exokg.publish.worker``, fresh 
 pages while this process plans others. Who makes which page is settled as they go: this process takes runs
 of pages from the front of the list, the workers from the back, through a small file both lock
 (:class:`Runs`), so a worker that is slow to start, or a machine that is busy, shifts the work instead of
-stalling it. The pages that read more than the graph (the dataset's, the vocabulary terms') are made here.
+stalling it. There are as many workers as idle cores, and as the memory holds: each holds its own view of
+the graph, about as much as this process. The pages that read more than the graph (the dataset's, the
+vocabulary terms') are made here.
 
 Workers write their files themselves, into the plan's staging folder when it has one, and answer with
 their paths and sizes. The plan is the same whoever made a page: files are keyed by path, and warnings are
@@ -27,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from exokg.graph import store
-from exokg.processes import Worker, idle_cores
+from exokg.processes import Worker, idle_cores, workers_memory_allows
 from exokg.publish.site import PageWorkers, Site
 from exokg.publish.write import StagedFiles
 
@@ -85,6 +87,14 @@ def pages_in_processes(site: Site, pages: Sequence[tuple[str, str]], plan_one: P
     processes = (idle_cores() - 1) if workers.processes is None else workers.processes
     if fcntl is None or processes < 1 or len(pages) < max(1, workers.min_pages):
         return False
+    if workers.processes is None:
+        fit = workers_memory_allows(processes)
+        if fit < processes:
+            log.info("%d page-making process(es) instead of %d: each holds the graph, and memory holds %d more",
+                     fit, processes, fit)
+        processes = fit
+        if processes < 1:
+            return False
     warnings: dict[int, list[str]] = {}
     by_workers = 0
     with tempfile.TemporaryDirectory(prefix="exokg-pages-") as folder:
