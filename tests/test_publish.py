@@ -111,6 +111,18 @@ def test_a_cited_work_page_shows_who_cites_it_and_how() -> None:
     assert 'href="https://doi.org/10.3727/096368915x689622"' in page
 
 
+def test_a_work_one_list_cites_twice_shows_both_entries_in_list_order() -> None:
+    listing, review = small_corpus().articles
+    first = review.references[0]
+    again = dataclasses.replace(first, text="Squillaro T et al. Clinical trials with mesenchymal stem cells: an "
+                                "update. Cell Transpl 2016 (cited again)")
+    corpus = Corpus((listing, dataclasses.replace(review, references=(first, *review.references[1:], again))))
+    page = plan(corpus).files["work/doi-10.3727_096368915x689622.html"].decode()
+    printed = page.index("Cell Transpl. 2016;25:829-48.")
+    assert printed < page.index("(cited again)")  # the second entry, after the first as the list has them
+    assert "Cited by (2)" in page
+
+
 def test_hostile_strings_are_escaped_and_rdf_stays_valid() -> None:
     site = plan(hostile_corpus())
     for path, content in site.files.items():

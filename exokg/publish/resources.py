@@ -4,6 +4,7 @@ and N-Triples beside it.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 from exokg.graph import store
@@ -160,8 +161,17 @@ def _work_context(site: Site, work: str, path: str) -> dict[str, Any]:
                            "text": view.value(entry, str(C4O.hasContent)),
                            **work_links(site, cited, path)})
     citing = []
+    # The reference entries that cite the work, by the article they are part of: a work cited by many articles
+    # would otherwise have each citing article's whole reference list read for it.
+    entries_of: dict[str, list[str]] = defaultdict(list)
+    for entry in view.subjects_with(BIRO_REFERENCES, work):
+        if view.value(entry, BIRO_REFERENCES) == work:
+            for article in view.subjects_with(FRBR_PART, entry):
+                entries_of[article].append(entry)
     for other in view.subjects_with(CITO_CITES, work):
-        entries = [e for e in view.values(other, FRBR_PART) if view.value(e, BIRO_REFERENCES) == work]
+        found = entries_of.get(other, [])
+        # In the order of the article's reference list, as the page lists them.
+        entries = found if len(found) < 2 else [e for e in view.values(other, FRBR_PART) if e in found]
         citing.append({**work_links(site, other, path),
                        "as_printed": [view.value(e, str(C4O.hasContent)) for e in entries
                                       if view.value(e, str(C4O.hasContent))]})
