@@ -30,10 +30,11 @@ def idle_cores() -> int:
     return max(1, min(cores, round(cores - others)))
 
 
-def workers_memory_allows(wanted: int) -> int:
-    """How many of ``wanted`` workers, each needing about as much memory as this process holds now (they make
-    the same view of the graph), fit in the memory the system says is available. Where the system does not
-    say (no ``/proc``), all of them."""
+def workers_memory_allows(wanted: int, job_bytes: int = 0) -> int:
+    """How many of ``wanted`` workers fit in the memory the system says is available, when each one makes
+    what this process holds now (the same view of the graph) from a job of ``job_bytes``. This process keeps
+    growing meanwhile: by the job it sends, and by what it makes itself (a margin of a quarter of what it
+    holds). Where the system does not say (no ``/proc``), all of them."""
     try:
         with open("/proc/self/statm", encoding="ascii") as statm:
             resident = int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
@@ -41,8 +42,9 @@ def workers_memory_allows(wanted: int) -> int:
             available = next(int(line.split()[1]) * 1024 for line in meminfo if line.startswith("MemAvailable:"))
     except (OSError, ValueError, IndexError, StopIteration):
         return wanted
-    # A margin for what this process itself still grows by while the workers run.
-    return max(0, min(wanted, int(available * 0.8) // max(1, resident)))
+    each = resident + 2 * job_bytes  # the job as received, and what it becomes
+    growth = 2 * job_bytes + resident // 4
+    return max(0, min(wanted, (available - growth) // max(1, each)))
 
 
 class Worker:

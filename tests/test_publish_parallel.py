@@ -158,3 +158,4 @@ def test_no_more_workers_start_than_the_memory_holds() -> None:
     # Each worker holds about as much as this process: no machine holds a million more of it.
     assert workers_memory_allows(10**6) < 10**6
     assert 0 <= workers_memory_allows(2) <= 2 and workers_memory_allows(0) == 0
+    assert workers_memory_allows(2, job_bytes=10**13) == 0  # a graph of 10 TB as N-Triples: none at all

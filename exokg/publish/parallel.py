@@ -87,11 +87,13 @@ def pages_in_processes(site: Site, pages: Sequence[tuple[str, str]], plan_one: P
     processes = (idle_cores() - 1) if workers.processes is None else workers.processes
     if fcntl is None or processes < 1 or len(pages) < max(1, workers.min_pages):
         return False
+    job_data = worker_job(site, pages, workers.site_dir)
     if workers.processes is None:
-        fit = workers_memory_allows(processes)
+        # The graph as N-Triples is most of the job; a worker's view of it is about what this process holds.
+        fit = workers_memory_allows(processes, len(job_data["triples"]))
         if fit < processes:
-            log.info("%d page-making process(es) instead of %d: each holds the graph, and memory holds %d more",
-                     fit, processes, fit)
+            log.info("%d page-making process(es) instead of %d: each holds its own view of the graph, and the "
+                     "memory available holds no more", fit, processes)
         processes = fit
         if processes < 1:
             return False
@@ -102,8 +104,9 @@ def pages_in_processes(site: Site, pages: Sequence[tuple[str, str]], plan_one: P
         # Workers write their files where the plan keeps its own, or else where this process reads them back.
         staged = site.plan.files if isinstance(site.plan.files, StagedFiles) else None
         written = staged.folder if staged is not None else Path(folder) / "files"
-        job = pickle.dumps(worker_job(site, pages, workers.site_dir, runs.path, written),
+        job = pickle.dumps({**job_data, "runs": str(runs.path), "folder": str(written)},
                            protocol=pickle.HIGHEST_PROTOCOL)
+        del job_data
         started = [Worker("exokg.publish.worker", job) for _ in range(processes)]
         try:
             while workers.here and (taken := runs.front(RUN)):
@@ -162,13 +165,12 @@ def _checked(answer: object, pages: Sequence[tuple[str, str]], done: dict[int, l
     return answer
 
 
-def worker_job(site: Site, pages: Sequence[tuple[str, str]], site_dir: Path, runs: Path,
-               folder: Path) -> dict[str, Any]:
-    """What a worker needs: the site's input with the graph as N-Triples (pickling a million terms one by
-    one takes 25 times as long as writing and parsing them), the templates' folder, the pages, the runs, and
-    the folder to write its files in."""
+def worker_job(site: Site, pages: Sequence[tuple[str, str]], site_dir: Path) -> dict[str, Any]:
+    """What every worker needs: the site's input with the graph as N-Triples (pickling a million terms one by
+    one takes 25 times as long as writing and parsing them), the templates' folder and the pages. The file
+    of runs and the folder to write in are added to it."""
     data = site.input
     light = dataclasses.replace(data, triples=(), vocabulary=(), report=None, queries=(), shapes=(),
                                 shapes_files={}, vocabulary_files={})
     return {"input": light, "triples": store.ntriples(data.triples), "vocabulary": store.ntriples(data.vocabulary),
-            "site_dir": str(site_dir), "pages": list(pages), "runs": str(runs), "folder": str(folder)}
+            "site_dir": str(site_dir), "pages": list(pages)}
