@@ -194,7 +194,7 @@ def describe(site: Site) -> Description:
     found = _MADE.get(site)
     if found is None:
         graph = site.input.triples
-        nt = store.ntriples(graph)
+        nt = site.ntriples
         dumps = {"dump.ttl": store.turtle(graph), "dump.nt": nt,
                  # mtime 0 and no file name in the header: the same graph always gives the same bytes.
                  "dump.nt.gz": gzip.compress(nt, compresslevel=9, mtime=0),

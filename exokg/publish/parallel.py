@@ -172,5 +172,5 @@ def worker_job(site: Site, pages: Sequence[tuple[str, str]], site_dir: Path) -> 
     data = site.input
     light = dataclasses.replace(data, triples=(), vocabulary=(), report=None, queries=(), shapes=(),
                                 shapes_files={}, vocabulary_files={})
-    return {"input": light, "triples": store.ntriples(data.triples), "vocabulary": store.ntriples(data.vocabulary),
+    return {"input": light, "triples": site.ntriples, "vocabulary": store.ntriples(data.vocabulary),
             "site_dir": str(site_dir), "pages": list(pages)}

@@ -20,6 +20,7 @@ from typing import Any
 
 from pyoxigraph import Triple
 
+from exokg.graph import store
 from exokg.graph.iris import Iris
 from exokg.publish.view import GraphView, Value, compact
 from exokg.query import QueryResult, SavedQuery
@@ -147,6 +148,11 @@ class Site:
         # targets of the pages they made, read there (plan.check_links), until a page is planned over.
         self.workers: PageWorkers | None = None
         self.known_links: dict[str, list[str]] = {}
+
+    @functools.cached_property
+    def ntriples(self) -> bytes:
+        """The graph (not the vocabulary) as N-Triples, made once: the dump and the page workers both send it."""
+        return store.ntriples(self.input.triples)
 
     def link(self, iri: str, from_path: str) -> Value:
         """A labelled link to a resource: its page when the graph describes it, else the IRI itself."""
