@@ -111,7 +111,7 @@ def pages_in_processes(site: Site, pages: Sequence[tuple[str, str]], plan_one: P
         try:
             while workers.here and (taken := runs.front(RUN)):
                 for i in taken:
-                    warnings[i] = _planned_here(site, pages[i], plan_one)
+                    warnings[i] = plan_apart(site, pages[i], plan_one)[1]
             for worker in started:
                 made = _checked(worker.result(), pages, warnings)
                 if made is None:
@@ -134,20 +134,22 @@ def pages_in_processes(site: Site, pages: Sequence[tuple[str, str]], plan_one: P
                 worker.stop()
     for i, page in enumerate(pages):
         if i not in warnings:  # the dataset's and the terms' pages, or what a failed worker had taken
-            warnings[i] = _planned_here(site, page, plan_one)
+            warnings[i] = plan_apart(site, page, plan_one)[1]
     site.plan.warnings.extend(w for i in range(len(pages)) for w in warnings[i])
     log.debug("resource pages: %d made by %d worker process(es), %d here", by_workers, len(started),
               len(pages) - by_workers)
     return True
 
 
-def _planned_here(site: Site, page: tuple[str, str], plan_one: PlanOne) -> list[str]:
-    """Plan one page in this process; its warnings are taken out of the plan, to go back in page order."""
+def plan_apart(site: Site, page: tuple[str, str], plan_one: PlanOne) -> tuple[list[str], list[str]]:
+    """Plan one page: the paths it planned, and its warnings, taken out of the plan to go back in page order
+    (here) or to be sent back (in a worker)."""
     before = len(site.plan.warnings)
-    plan_one(site, *page)
+    files = plan_one(site, *page)
     said = site.plan.warnings[before:]
     del site.plan.warnings[before:]
-    return said
+    return files, said
+
 
 
 def _checked(answer: object, pages: Sequence[tuple[str, str]], done: dict[int, list[str]]) -> Made | None:

@@ -16,7 +16,7 @@ from typing import Any
 
 from pyoxigraph import RdfFormat, Triple, parse
 
-from exokg.publish.parallel import RUN, Made, Runs
+from exokg.publish.parallel import RUN, Made, Runs, plan_apart
 from exokg.publish.plan import open_site, page_links
 from exokg.publish.render import make_renderer, render_with
 from exokg.publish.resources import needs_whole_site, plan_resource
@@ -36,15 +36,13 @@ def make_pages(job: dict[str, Any]) -> Made:
             page, path = pages[i]
             if needs_whole_site(site, page):
                 continue
-            before = len(site.plan.warnings)
+            files, said = plan_apart(site, (page, path), plan_resource)
             written = []
-            for file in plan_resource(site, page, path):
+            for file in files:
                 content = site.plan.files.pop(file)
                 write_file(folder, file, content)
                 written.append((file, len(content)))
-            links = page_links(content.decode("utf-8"))  # the page is the last file
-            made.append((i, written, site.plan.warnings[before:], links))
-            del site.plan.warnings[before:]
+            made.append((i, written, said, page_links(content.decode("utf-8"))))  # the page is the last file
     return made
 
 
