@@ -104,10 +104,10 @@ def measure(articles: int, seed: int, sample: int, keep: Path | None, pyshacl: b
 
         # What is measured so far, before the reference path (which needs as much memory again as the build):
         # a run that cannot finish still shows the build's figures.
-        print(json.dumps({"articles": articles, "build_so_far": {
-            s.name: {"seconds": round(s.seconds, 3), "peak_rss_mb": round(s.peak_rss_mb, 1)} for s in stages.stages},
-            "worker_peak_rss_mb": round(workers_mb, 1), "queries": {k: round(v, 4) for k, v in query_times.items()}}),
-            file=sys.stderr, flush=True)
+        print(json.dumps({"articles": articles, "build_so_far": _stage_figures(stages.stages),
+                          "worker_peak_rss_mb": round(workers_mb, 1),
+                          "queries": {k: round(v, 4) for k, v in query_times.items()}}),
+              file=sys.stderr, flush=True)
         reference = _reference(triples, config.base_iri, sample) if rdflib_reference else {
             "rdflib_load_seconds": None, "rdflib_load_triples_per_s": None, "serialise_sample": 0,
             "serialise_seconds_per_page": None, "serialise_seconds_all_pages": None, "pages": result.pages}
@@ -184,6 +184,10 @@ def _physical(files: list[Path], site: Path, pages: int, folder: Path) -> dict[s
             "seconds": render_seconds + write_seconds, "pages": pages, "files": len(files)}
 
 
+def _stage_figures(stages: list[StageTime]) -> dict[str, dict[str, float]]:
+    return {s.name: {"seconds": round(s.seconds, 3), "peak_rss_mb": round(s.peak_rss_mb, 1)} for s in stages}
+
+
 def _report(articles: int, corpus_bytes: int, triples: int, pages: int, files: int, site_bytes: int,
             stages: list[StageTime], query_times: dict[str, float], reference: dict[str, Any],
             physical: dict[str, Any], workers_mb: float = 0.0) -> dict[str, Any]:
@@ -208,8 +212,7 @@ def _report(articles: int, corpus_bytes: int, triples: int, pages: int, files: i
         "pages": pages,
         "files": files,
         "site_bytes": site_bytes,
-        "stages": {s.name: {"seconds": round(s.seconds, 3), "peak_rss_mb": round(s.peak_rss_mb, 1)}
-                   for s in stages},
+        "stages": _stage_figures(stages),
         "total_seconds": round(sum(s.seconds for s in build_stages), 3),
         "peak_rss_mb": round(max(s.peak_rss_mb for s in stages), 1),
         "worker_peak_rss_mb": round(workers_mb, 1),
