@@ -7,9 +7,11 @@ every page of the seed project, of a small synthetic corpus (``bench/corpus.py``
 
 from __future__ import annotations
 
+import gc
 import itertools
 import posixpath
 import types
+import weakref
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ from project_fixtures import copy_project, synthetic_project
 from test_publish import hostile_corpus, plan
 
 from exokg.config import load_config
+from exokg.model import heap_frozen
 from exokg.pipeline import read_graph, site_input
 from exokg.publish.plan import check_links, page_links, parser_links, plan_site
 from exokg.publish.render import make_renderer, render_with
@@ -117,3 +120,33 @@ def test_href_is_relpath_for_every_pair_of_site_paths(sites: dict[str, dict[str,
         except ValueError as exc:
             got = types.SimpleNamespace(error=str(exc))
         assert got == expected, (source, target)
+
+
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_a_frozen_heap_still_collects_what_the_block_makes_and_thaws_on_leaving() -> None:
+    before = _Cycle()
+    gone_before = weakref.ref(before)
+    with heap_frozen():
+        assert gc.get_freeze_count() > 0
+        made = _Cycle()
+        gone_made = weakref.ref(made)
+        del made, before
+        gc.collect()
+        assert gone_made() is None  # made in the block: collected there
+        assert gone_before() is not None  # alive on entry: frozen, left for after the block
+        with heap_frozen():
+            pass
+        assert gc.get_freeze_count() > 0  # an inner block leaves the outer one's freeze alone
+    assert gc.get_freeze_count() == 0
+    gc.collect()
+    assert gone_before() is None
+
+
+def test_a_frozen_heap_thaws_when_the_block_fails() -> None:
+    with pytest.raises(RuntimeError), heap_frozen():
+        raise RuntimeError("stop")
+    assert gc.get_freeze_count() == 0

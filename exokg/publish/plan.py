@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 
 from pyoxigraph import NamedNode
 
+from exokg.model import heap_frozen
 from exokg.publish.dataset import plan_dumps
 from exokg.publish.docs import plan_docs
 from exokg.publish.indexes import plan_indexes
@@ -43,10 +44,11 @@ def plan_site(data: SiteInput, render: Render, sections: Sequence[Section] = SEC
     """
     site = open_site(data, render, files)
     site.workers = workers
-    for section in sections:
-        section(site)
-    site.plan.warnings.extend(check_labels(site))
-    site.plan.warnings.extend(check_links(site.plan.files, known=site.known_links))
+    with heap_frozen():  # the graph and its view, read by every page, are not walked by each collection
+        for section in sections:
+            section(site)
+        site.plan.warnings.extend(check_labels(site))
+        site.plan.warnings.extend(check_links(site.plan.files, known=site.known_links))
     return site.plan
 
 
