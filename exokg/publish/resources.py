@@ -4,8 +4,9 @@ and N-Triples beside it.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
-from typing import Any
+from typing import Any, NamedTuple
 
 from exokg.graph import store
 from exokg.graph.iris import doi_iri, pmc_iri, pubmed_iri
@@ -106,6 +107,21 @@ def _template(types: list[str]) -> str:
     return "resource.html"
 
 
+class Statement(NamedTuple):
+    """A row of a page's table of statements (``_statements.html``)."""
+
+    subject: str  # the part of the page the triple is about (``#author-1``), or empty for the resource itself
+    predicate: str
+    predicate_iri: str | None
+    value: Value
+
+
+@functools.lru_cache(maxsize=4096)
+def _predicate_cell(predicate: str) -> tuple[str, str | None]:
+    # A page prints the same few dozen predicates hundreds of times.
+    return compact(predicate), web_href(predicate)
+
+
 def page_context(site: Site, page: str, path: str) -> dict[str, Any]:
     """The template context of one resource page: its statements, and what its kind of page shows."""
     view = site.view
@@ -117,9 +133,8 @@ def page_context(site: Site, page: str, path: str) -> dict[str, Any]:
             obj = site.link(obj.iri, path) if obj.iri.startswith(site.iris.base) else Value(
                 obj.text, obj.iri, href=web_href(obj.iri))
         subject = lexical(triple.subject)
-        rows.append({"subject": "#" + subject.split("#", 1)[1] if "#" in subject else "",
-                     "predicate": compact(triple.predicate.value), "predicate_iri": web_href(triple.predicate.value),
-                     "value": obj})
+        rows.append(Statement("#" + subject.split("#", 1)[1] if "#" in subject else "",
+                              *_predicate_cell(triple.predicate.value), obj))
     context["statements"] = rows
     types = view.types(page)
 

@@ -148,6 +148,7 @@ class Site:
         # targets of the pages they made, read there (plan.check_links), until a page is planned over.
         self.workers: PageWorkers | None = None
         self.known_links: dict[str, list[str]] = {}
+        self._targets: dict[str, tuple[str | None, str | None]] = {}
 
     @functools.cached_property
     def ntriples(self) -> bytes:
@@ -156,8 +157,13 @@ class Site:
 
     def link(self, iri: str, from_path: str) -> Value:
         """A labelled link to a resource: its page when the graph describes it, else the IRI itself."""
-        target = page_file(self.iris, iri) if iri.split("#", 1)[0] in self.view.by_page else None
-        return Value(self.view.label(iri), iri, href=href(from_path, target) if target else web_href(iri))
+        target = self._targets.get(iri)
+        if target is None:
+            # Where a link to the resource leads, from the site's root: a page is linked from many others.
+            page = page_file(self.iris, iri) if iri.split("#", 1)[0] in self.view.by_page else None
+            target = self._targets[iri] = (page, None if page else web_href(iri))
+        page, web = target
+        return Value(self.view.label(iri), iri, href=href(from_path, page) if page else web)
 
     def common(self, iri: str, path: str, label: str | None = None) -> dict[str, Any]:
         """The context every template gets: site title, root, labels, alternates and dump links."""
