@@ -26,6 +26,7 @@ from exokg.graph.mapping import DatasetInfo, lexical, map_bibliography, sort_tri
 from exokg.graph.namespaces import CONCEPT_IRI
 from exokg.graph.store import memory_store, open_store, read_turtle_files, read_turtle_folder, write_store
 from exokg.model import Corpus, Source, collector_paused
+from exokg.processes import return_freed_memory
 from exokg.publish.plan import PageWorkers, SiteInput, SitePlan, plan_site
 from exokg.publish.render import make_renderer, read_assets, render_with
 from exokg.publish.write import StagedFiles, staging_folder, write_site
@@ -182,6 +183,7 @@ def build(config: Config, *, publish_anyway: bool = False, strict: bool = False,
             with stage(stages, "publish"):
                 inputs = site_input(config, graph, report, store)
                 store = None  # not needed for the site, whose planning is the build's peak of memory
+                return_freed_memory()
                 plan = plan_site(inputs, lambda t, c: render_with(env, t, c), workers=PageWorkers(config.site_dir),
                                  files=staged)
             for warning in plan.warnings:

@@ -8,6 +8,7 @@ cannot start or fails costs time, not the result: its caller does the work itsel
 
 from __future__ import annotations
 
+import ctypes
 import os
 import pickle
 import subprocess
@@ -28,6 +29,21 @@ def idle_cores() -> int:
         return cores
     others = max(0.0, os.getloadavg()[0] - 1)  # the load average counts this process too
     return max(1, min(cores, round(cores - others)))
+
+
+def return_freed_memory() -> None:
+    """Give back to the system the memory the C library holds for reuse after large structures were freed.
+
+    pyoxigraph's in-memory store (the validation's and the saved queries') is freed into the C heap, which
+    glibc keeps for later ``malloc`` calls; Python's own small objects come from elsewhere, so the build would
+    carry that memory to its end, unused, while the page workers that could use it are not started for want of
+    it. Where the C library has no ``malloc_trim`` (not glibc), nothing is done.
+    """
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return
+    trim(0)
 
 
 def workers_memory_allows(wanted: int, job_bytes: int = 0) -> int:

@@ -4,12 +4,16 @@ the same files, byte for byte, the same page count and the same warnings in the 
 from __future__ import annotations
 
 import logging
+import os
+import platform
 import re
+import sys
 from pathlib import Path
 
 import pytest
 from graph_fixtures import INFO
 from project_fixtures import copy_project, synthetic_project
+from pyoxigraph import Literal, NamedNode, Quad, Store
 from test_build import files_of
 from test_publish import hostile_corpus
 
@@ -17,7 +21,7 @@ from exokg.config import load_config
 from exokg.graph.mapping import map_bibliography
 from exokg.graph.store import read_turtle_folder
 from exokg.pipeline import read_graph, site_input
-from exokg.processes import workers_memory_allows
+from exokg.processes import return_freed_memory, workers_memory_allows
 from exokg.publish.parallel import Runs
 from exokg.publish.plan import PageWorkers, SiteInput, SitePlan, open_site, plan_site
 from exokg.publish.render import make_renderer, read_assets, render_with
@@ -159,3 +163,20 @@ def test_no_more_workers_start_than_the_memory_holds() -> None:
     assert workers_memory_allows(10**6) < 10**6
     assert 0 <= workers_memory_allows(2) <= 2 and workers_memory_allows(0) == 0
     assert workers_memory_allows(2, job_bytes=10**13) == 0  # a graph of 10 TB as N-Triples: none at all
+
+
+@pytest.mark.skipif(sys.platform != "linux" or platform.libc_ver()[0] != "glibc", reason="glibc's malloc_trim")
+def test_the_memory_a_freed_store_held_goes_back_to_the_system() -> None:
+    def resident() -> int:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+    store = Store()
+    store.bulk_extend(Quad(NamedNode(f"http://example.org/s{i}"), NamedNode("http://example.org/p"),
+                           Literal(f"value {i}")) for i in range(200_000))
+    kept = [bytearray(100) for _ in range(1000)]  # allocated after the store, as the build's pages are
+    del store
+    before = resident()
+    return_freed_memory()
+    assert before - resident() > 20 * 2**20, "the freed store's memory stayed with the process"
+    assert len(kept) == 1000
