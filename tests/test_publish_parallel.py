@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import pickle
 import platform
 import re
 import sys
@@ -22,7 +23,7 @@ from exokg.graph.mapping import map_bibliography
 from exokg.graph.store import read_turtle_folder
 from exokg.pipeline import read_graph, site_input
 from exokg.processes import return_freed_memory, workers_memory_allows
-from exokg.publish.parallel import Runs
+from exokg.publish.parallel import Runs, worker_job
 from exokg.publish.plan import PageWorkers, SiteInput, SitePlan, open_site, plan_site
 from exokg.publish.render import make_renderer, read_assets, render_with
 from exokg.publish.resources import needs_whole_site, plan_resources, resource_pages
@@ -156,6 +157,16 @@ def test_workers_write_into_a_staged_plan_what_one_process_plans_in_memory(synth
     _same(one, several)
     write_site(several.files, tmp_path / "site")
     assert files_of(tmp_path / "site") == one.files
+    # The workers' graph file and runs, made beside the staged site, are gone with the staging folder.
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+def test_a_worker_gets_the_graph_as_a_file_not_in_its_job(synthetic: SiteInput) -> None:
+    env = make_renderer(ROOT / "site")
+    site = open_site(synthetic, lambda t, c: render_with(env, t, c))
+    job = pickle.dumps(worker_job(site, resource_pages(site), ROOT / "site"))
+    # Bytes sent in the job would stay in the worker's memory beside the triples they become.
+    assert len(site.ntriples) > 100_000 and site.ntriples[:100_000] not in job
 
 
 def test_no_more_workers_start_than_the_memory_holds() -> None:

@@ -87,10 +87,10 @@ def pages_in_processes(site: Site, pages: Sequence[tuple[str, str]], plan_one: P
     processes = (idle_cores() - 1) if workers.processes is None else workers.processes
     if fcntl is None or processes < 1 or len(pages) < max(1, workers.min_pages):
         return False
-    job_data = worker_job(site, pages, workers.site_dir)
     if workers.processes is None:
-        # The graph as N-Triples is most of the job; a worker's view of it is about what this process holds.
-        fit = workers_memory_allows(processes, len(job_data["triples"]))
+        # A worker's triples and view of them are about what this process holds; the graph reaches it as a file,
+        # parsed as it is read, so the job itself is small.
+        fit = workers_memory_allows(processes)
         if fit < processes:
             log.info("%d page-making process(es) instead of %d: each holds its own view of the graph, and the "
                      "memory available holds no more", fit, processes)
@@ -99,14 +99,17 @@ def pages_in_processes(site: Site, pages: Sequence[tuple[str, str]], plan_one: P
             return False
     warnings: dict[int, list[str]] = {}
     by_workers = 0
-    with tempfile.TemporaryDirectory(prefix="exokg-pages-") as folder:
+    staged = site.plan.files if isinstance(site.plan.files, StagedFiles) else None
+    # Beside the staged site when there is one: the graph's file is as large as its dump, too large for a /tmp
+    # that is held in memory.
+    with tempfile.TemporaryDirectory(prefix=".exokg-pages-", dir=staged.folder.parent if staged else None) as folder:
         runs = Runs.create(Path(folder) / "runs", len(pages))
+        graph = Path(folder) / "graph.nt"
+        graph.write_bytes(site.ntriples)
         # Workers write their files where the plan keeps its own, or else where this process reads them back.
-        staged = site.plan.files if isinstance(site.plan.files, StagedFiles) else None
         written = staged.folder if staged is not None else Path(folder) / "files"
-        job = pickle.dumps({**job_data, "runs": str(runs.path), "folder": str(written)},
-                           protocol=pickle.HIGHEST_PROTOCOL)
-        del job_data
+        job = pickle.dumps({**worker_job(site, pages, workers.site_dir), "graph": str(graph), "runs": str(runs.path),
+                            "folder": str(written)}, protocol=pickle.HIGHEST_PROTOCOL)
         started = [Worker("exokg.publish.worker", job) for _ in range(processes)]
         try:
             while workers.here and (taken := runs.front(RUN)):
@@ -168,11 +171,13 @@ def _checked(answer: object, pages: Sequence[tuple[str, str]], done: dict[int, l
 
 
 def worker_job(site: Site, pages: Sequence[tuple[str, str]], site_dir: Path) -> dict[str, Any]:
-    """What every worker needs: the site's input with the graph as N-Triples (pickling a million terms one by
-    one takes 25 times as long as writing and parsing them), the templates' folder and the pages. The file
-    of runs and the folder to write in are added to it."""
+    """What every worker needs but the graph: the site's input without it, the vocabulary as N-Triples, the
+    templates' folder and the pages. The graph's N-Triples file (pickling a million terms one by one takes 25
+    times as long as writing and parsing them; a file is parsed as it is read, where bytes sent in the job
+    stay in the worker's memory beside what they became), the file of runs and the folder to write in are
+    added to it."""
     data = site.input
     light = dataclasses.replace(data, triples=(), vocabulary=(), report=None, queries=(), shapes=(),
                                 shapes_files={}, vocabulary_files={})
-    return {"input": light, "triples": site.ntriples, "vocabulary": store.ntriples(data.vocabulary),
-            "site_dir": str(site_dir), "pages": list(pages)}
+    return {"input": light, "vocabulary": store.ntriples(data.vocabulary), "site_dir": str(site_dir),
+            "pages": list(pages)}

@@ -1,7 +1,7 @@
 """A page-making process (``python -m exokg.publish.worker``), started by :mod:`exokg.publish.parallel`.
 
-It reads one pickled job from stdin (the site's input with the graph as N-Triples, the templates' folder,
-the resource pages, the file that shares them out and the folder to write in), takes runs of pages from the
+It reads one pickled job from stdin (the site's input, the file of the graph as N-Triples, the templates'
+folder, the resource pages, the file that shares them out and the folder to write in), takes runs of pages from the
 back until none are left, writes their files, and writes the pickled list of what it made to stdout. A
 module of its own, imported by nothing else, so that running it with ``-m`` does not load it twice.
 """
@@ -26,7 +26,8 @@ from exokg.publish.write import write_file
 
 def make_pages(job: dict[str, Any]) -> Made:
     """The pages this process takes, each as its files (the page last) and the warnings it gave."""
-    data = dataclasses.replace(job["input"], triples=_triples(job["triples"]), vocabulary=_triples(job["vocabulary"]))
+    data = dataclasses.replace(job["input"], triples=_triples(path=job["graph"]),
+                               vocabulary=_triples(job["vocabulary"]))
     env = make_renderer(Path(job["site_dir"]))
     site = open_site(data, lambda template, context: render_with(env, template, context))
     pages: list[tuple[str, str]] = job["pages"]
@@ -48,8 +49,9 @@ def make_pages(job: dict[str, Any]) -> Made:
     return made
 
 
-def _triples(ntriples: bytes) -> list[Triple]:
-    return [Triple(q.subject, q.predicate, q.object) for q in parse(ntriples, format=RdfFormat.N_TRIPLES)]
+def _triples(ntriples: bytes | None = None, path: str | None = None) -> list[Triple]:
+    return [Triple(q.subject, q.predicate, q.object)
+            for q in parse(ntriples, format=RdfFormat.N_TRIPLES, path=path)]
 
 
 def main() -> None:
