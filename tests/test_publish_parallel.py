@@ -28,6 +28,7 @@ from exokg.publish.plan import PageWorkers, SiteInput, SitePlan, open_site, plan
 from exokg.publish.render import make_renderer, read_assets, render_with
 from exokg.publish.resources import needs_whole_site, plan_resources, resource_pages
 from exokg.publish.site import Site
+from exokg.publish.worker import make_pages
 from exokg.publish.write import StagedFiles, staging_folder, write_site
 from exokg.works import resolve
 
@@ -191,3 +192,21 @@ def test_the_memory_a_freed_store_held_goes_back_to_the_system() -> None:
     return_freed_memory()
     assert before - resident() > 20 * 2**20, "the freed store's memory stayed with the process"
     assert len(kept) == 1000
+
+
+def test_a_worker_answers_each_link_text_once(synthetic: SiteInput, tmp_path: Path) -> None:
+    env = make_renderer(ROOT / "site")
+    site = open_site(synthetic, lambda t, c: render_with(env, t, c))
+    pages = resource_pages(site)
+    graph = tmp_path / "graph.nt"
+    graph.write_bytes(site.ntriples)
+    runs = Runs.create(tmp_path / "runs", len(pages))
+    made = make_pages({**worker_job(site, pages, ROOT / "site"), "graph": str(graph), "runs": str(runs.path),
+                       "folder": str(tmp_path / "files")})
+    assert len(made) == len([p for p in pages if not needs_whole_site(site, p[0])])
+    texts: dict[str, str] = {}
+    for *_, links in made:
+        for link in links:
+            # Equal texts are one object: the answer's pickle sends it once, and the planning process keeps one.
+            assert texts.setdefault(link, link) is link
+    assert 2 * len(texts) < sum(len(links) for *_, links in made)
