@@ -87,16 +87,6 @@ def pages_in_processes(site: Site, pages: Sequence[tuple[str, str]], plan_one: P
     processes = (idle_cores() - 1) if workers.processes is None else workers.processes
     if fcntl is None or processes < 1 or len(pages) < max(1, workers.min_pages):
         return False
-    if workers.processes is None:
-        # A worker's triples and view of them are about what this process holds; the graph reaches it as a file,
-        # parsed as it is read, so the job itself is small.
-        fit = workers_memory_allows(processes)
-        if fit < processes:
-            log.info("%d page-making process(es) instead of %d: each holds its own view of the graph, and the "
-                     "memory available holds no more", fit, processes)
-        processes = fit
-        if processes < 1:
-            return False
     warnings: dict[int, list[str]] = {}
     by_workers = 0
     staged = site.plan.files if isinstance(site.plan.files, StagedFiles) else None
@@ -105,11 +95,21 @@ def pages_in_processes(site: Site, pages: Sequence[tuple[str, str]], plan_one: P
     with tempfile.TemporaryDirectory(prefix=".exokg-pages-", dir=staged.folder.parent if staged else None) as folder:
         runs = Runs.create(Path(folder) / "runs", len(pages))
         graph = Path(folder) / "graph.nt"
-        graph.write_bytes(site.ntriples)
         # Workers write their files where the plan keeps its own, or else where this process reads them back.
         written = staged.folder if staged is not None else Path(folder) / "files"
         job = pickle.dumps({**worker_job(site, pages, workers.site_dir), "graph": str(graph), "runs": str(runs.path),
                             "folder": str(written)}, protocol=pickle.HIGHEST_PROTOCOL)
+        if workers.processes is None:
+            # A worker's triples and view of them are about what this process holds, and it gets them from the
+            # graph's file, parsed as it is read: the job it is sent is the rest.
+            fit = workers_memory_allows(processes, len(job))
+            if fit < processes:
+                log.info("%d page-making process(es) instead of %d: each holds its own view of the graph, and the "
+                         "memory available holds no more", fit, processes)
+            processes = fit
+            if processes < 1:
+                return False
+        graph.write_bytes(site.ntriples)
         started = [Worker("exokg.publish.worker", job) for _ in range(processes)]
         try:
             while workers.here and (taken := runs.front(RUN)):
@@ -152,7 +152,6 @@ def plan_apart(site: Site, page: tuple[str, str], plan_one: PlanOne) -> tuple[li
     said = site.plan.warnings[before:]
     del site.plan.warnings[before:]
     return files, said
-
 
 
 def _checked(answer: object, pages: Sequence[tuple[str, str]], done: dict[int, list[str]]) -> Made | None:
