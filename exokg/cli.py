@@ -178,10 +178,16 @@ def _describe(record: dict[str, Any]) -> str:
 @click.option("--publish-anyway", is_flag=True, help="Write the site even if the graph has SHACL violations.")
 @click.option("--strict", is_flag=True,
               help="Treat warnings (dangling links, missing labels, SHACL warnings) as failures: nothing is written.")
-def build(project: Path | None, output: Path | None, publish_anyway: bool, strict: bool) -> None:
-    """Build the knowledge graph and the static site: parse, model, graph, validate, publish."""
+@click.option("--no-cache", is_flag=True,
+              help="Read every corpus file and extract every claim again, ignoring and leaving alone the build "
+                   "cache in the workdir (the output is the same either way).")
+def build(project: Path | None, output: Path | None, publish_anyway: bool, strict: bool, no_cache: bool) -> None:
+    """Build the knowledge graph and the static site: parse, model, graph, validate, publish.
+
+    What each corpus file and each document gave is kept in the workdir's build cache, so a rebuild reads
+    only the files that changed."""
     config = _config(project).with_output(output)
-    result = run_build(config, publish_anyway=publish_anyway, strict=strict)
+    result = run_build(config, publish_anyway=publish_anyway, strict=strict, use_cache=not no_cache)
     if result.report.results:
         click.echo(result.report.as_text(), err=True)
     site_figures = ("pages", "files", "bytes", "seconds")

@@ -16,6 +16,7 @@ from pathlib import Path
 from pyoxigraph import Store, Triple
 
 from exokg import __version__
+from exokg.cache import Cache, code_digest, open_cache
 from exokg.claims import extract_corpus, load_scheme
 from exokg.config import Config
 from exokg.curation import apply_curation, load_curation
@@ -95,12 +96,15 @@ def corpus_files(config: Config) -> list[Path]:
                   if p.is_file() and not p.name.startswith(".") and not is_retrieval_record(p))
 
 
-def read_graph(config: Config, pages: Sequence[Path] | None = None, stages: Stages | None = None) -> Graph:
-    """Sources -> model -> graph, for the project's corpus (or the given pages); ``stages`` times each."""
+def read_graph(config: Config, pages: Sequence[Path] | None = None, stages: Stages | None = None,
+               cache: Cache | None = None) -> Graph:
+    """Sources -> model -> graph, for the project's corpus (or the given pages); ``stages`` times each.
+    ``cache`` holds what earlier builds read from files and documents that have not changed since."""
     files = corpus_files(config) if pages is None else list(pages)
     log.info("reading %d page(s) from %s", len(files), config.corpus_dir)
     with stage(stages, "parse"), collector_paused():
-        merged = merge_records(read_corpus(files))
+        read = cache.section("parse", code_digest(), "corpus files") if cache else None
+        merged = merge_records(read_corpus(files, cache=read))
         corpus = merged.corpus
         bibliography = resolve(corpus)
     for failure in corpus.failures:
@@ -115,7 +119,7 @@ def read_graph(config: Config, pages: Sequence[Path] | None = None, stages: Stag
                                        "concept scheme")
     aliases = {s.key: name for name, sources in merged.sources.items() for s in sources}
     with stage(stages, "claims"), collector_paused():
-        claims, warnings = read_claims(config, corpus, bibliography, scheme_triples, aliases)
+        claims, warnings = read_claims(config, corpus, bibliography, scheme_triples, aliases, cache)
     for warning in warnings:
         log.warning(warning)
     iris = Iris(config.base_iri)
@@ -136,6 +140,7 @@ def read_claims(
     bibliography: Bibliography,
     scheme_triples: Sequence[Triple],
     aliases: dict[str, str] | None = None,
+    cache: Cache | None = None,
 ) -> tuple[list[StatedClaim], list[str]]:
     """The claims stage: extraction from every article, then the project's curation, attributed to works."""
     scheme_path = config.ontology_dir / CONCEPTS_FILE
@@ -143,7 +148,8 @@ def read_claims(
         return [], [f"{scheme_path}: no concept scheme, so no claims are extracted"]
     scheme = load_scheme(scheme_path)
     log.info("extracting claims with the concept scheme %s", scheme_path)
-    extracted = extract_corpus(corpus.articles, scheme)
+    section = cache.section("claims", f"{code_digest()}\0{_sha256(scheme_path)}", "documents") if cache else None
+    extracted = extract_corpus(corpus.articles, scheme, cache=section)
     labels = {lexical(t.subject)[len(CONCEPT_IRI):]: lexical(t.object) for t in scheme_triples
               if t.predicate.value == SKOS_PREF_LABEL and lexical(t.subject).startswith(CONCEPT_IRI)}
     curated, warnings = apply_curation(config.curation_file, load_curation(config.curation_file),
@@ -159,11 +165,16 @@ def _sha256(path: Path) -> str:
 
 
 def build(config: Config, *, publish_anyway: bool = False, strict: bool = False,
-          stages: Stages | None = None) -> BuildResult:
+          stages: Stages | None = None, use_cache: bool = True) -> BuildResult:
     """The whole pipeline. The site is published only if the graph conforms (or ``publish_anyway``).
-    ``stages`` records each stage's time and peak memory."""
+    ``stages`` records each stage's time and peak memory. Unless ``use_cache`` is false, what the corpus
+    files and their documents gave is kept in the workdir, and a rebuild reads only what changed."""
     started = time.perf_counter()
-    graph = read_graph(config, stages=stages)
+    if use_cache:
+        with open_cache(config.workdir) as cache:
+            graph = read_graph(config, stages=stages, cache=cache)
+    else:
+        graph = read_graph(config, stages=stages)
     log.info("validating against %s", config.shapes_dir)
     with stage(stages, "shacl"):
         # One store for the validation and the saved queries the site shows: filling one costs ≈ 3.5 s per

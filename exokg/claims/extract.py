@@ -10,8 +10,10 @@ when the corpus is large enough to pay for them (``parallel.py``).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
+from exokg.cache import MISSING, CacheSection
 from exokg.claims.concepts import ConceptScheme
 from exokg.claims.documents import DocumentClaims, document_claims
 from exokg.claims.frames import Claim
@@ -57,12 +59,13 @@ def extract(article: Article, scheme: ConceptScheme, memo: Memo | None = None) -
 
 
 def extract_corpus(articles: Iterable[Article], scheme: ConceptScheme, *,
-                   processes: int | None = None) -> dict[str, tuple[Assertion, ...]]:
+                   processes: int | None = None, cache: CacheSection | None = None) -> dict[str, tuple[Assertion, ...]]:
     """:func:`extract` for every article, by its source key, each distinct document read once.
 
     ``processes`` is how many worker processes read documents besides this one: by default as many as
     the other cores, when the corpus has text enough to pay for starting them; 0 reads everything here.
-    The result is the same either way.
+    ``cache`` keeps each document's claims by its text (its scope must name the scheme), so a document
+    read by an earlier build is not read again. The result is the same either way.
     """
     articles = list(articles)
     memo: Memo = {}
@@ -70,12 +73,28 @@ def extract_corpus(articles: Iterable[Article], scheme: ConceptScheme, *,
     for article in articles:
         for key, fields in _documents(article):
             documents.setdefault(key, fields)
-    extra = processes_for(sum(len(text) for key in documents for text, _ in key)) if processes is None else processes
-    if extra > 0:
-        keys = list(documents)
-        memo.update(zip(keys, claims_in_processes([_sentences(documents[k]) for k in keys], scheme, extra),
+    if cache is not None:
+        for key in documents:
+            found = cache.get(_content(key))
+            if found is not MISSING:
+                memo[key] = found
+    unread = [k for k in documents if k not in memo]
+    extra = processes_for(sum(len(text) for key in unread for text, _ in key)) if processes is None else processes
+    if extra > 0 and unread:
+        memo.update(zip(unread, claims_in_processes([_sentences(documents[k]) for k in unread], scheme, extra),
                         strict=True))
+    if cache is not None:
+        for key in unread:
+            if key not in memo:
+                memo[key] = document_claims(_sentences(documents[key]), scheme)
+            cache.put(_content(key), memo[key])
+        cache.done()
     return {a.source.key: extract(a, scheme, memo) for a in articles}
+
+
+def _content(key: DocumentKey) -> bytes:
+    """A document's key as the bytes its cache entry is found by."""
+    return json.dumps(key, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _documents(article: Article) -> list[tuple[DocumentKey, list[Field]]]:

@@ -16,7 +16,9 @@ import hashlib
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
+from exokg.cache import MISSING, CacheSection
 from exokg.errors import UnreadablePage
 from exokg.model import Article, Corpus, InputFailure, Source
 from exokg.sources.api_records import is_api_json, parse_api_json
@@ -125,17 +127,55 @@ def _numbered(records: tuple[Article, ...]) -> tuple[Article, ...]:
                  for n, a in enumerate(records, 1))
 
 
-def read_corpus(paths: Iterable[Path], registry: LayoutRegistry | None = None) -> Corpus:
-    """Read every file (sorted by name) into its articles; unreadable files become failures, not errors."""
+def read_corpus(paths: Iterable[Path], registry: LayoutRegistry | None = None,
+                cache: CacheSection | None = None) -> Corpus:
+    """Read every file (sorted by name) into its articles; unreadable files become failures, not errors.
+
+    ``cache`` keeps what each file gave, by its name and bytes and those of its retrieval record, so an
+    unchanged file is not read again; it is used with the default layouts only (a file's articles depend on them).
+    """
+    if registry is not None:
+        cache = None
     articles: list[Article] = []
     failures: list[InputFailure] = []
     for path in sorted(paths, key=lambda p: (p.name, str(p))):
-        try:
-            articles.extend(read_records(path, registry=registry))
-        except UnreadablePage as exc:
-            failures.append(InputFailure(source=exc.source, reason=exc.reason))
-            if exc.source == record_path(path).name:
-                # Only the retrieval record is bad: the article is still worth reading, without its provenance.
-                with contextlib.suppress(UnreadablePage):
-                    articles.extend(read_records(path, registry=registry, with_retrieval=False))
+        content = _cache_content(path) if cache is not None else None
+        found: Any = cache.get(content) if cache is not None and content is not None else MISSING
+        if found is MISSING:
+            found = _read_file(path, registry)
+            if cache is not None and content is not None:
+                cache.put(content, found)
+        articles.extend(found[0])
+        failures.extend(found[1])
+    if cache is not None:
+        cache.done()
     return Corpus(articles=tuple(articles), failures=tuple(failures))
+
+
+def _read_file(path: Path, registry: LayoutRegistry | None) -> tuple[tuple[Article, ...], tuple[InputFailure, ...]]:
+    try:
+        return read_records(path, registry=registry), ()
+    except UnreadablePage as exc:
+        failure = InputFailure(source=exc.source, reason=exc.reason)
+        if exc.source == record_path(path).name:
+            # Only the retrieval record is bad: the article is still worth reading, without its provenance.
+            with contextlib.suppress(UnreadablePage):
+                return read_records(path, registry=registry, with_retrieval=False), (failure,)
+        return (), (failure,)
+
+
+def _cache_content(path: Path) -> bytes | None:
+    """Everything a file's articles are read from, or None when it cannot be read (its failure is not kept)."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    try:
+        kept: bytes | None = record_path(path).read_bytes()
+    except FileNotFoundError:
+        kept = None  # no record, as read_retrieval tells it
+    except OSError:
+        return None
+    parts = [path.name.encode("utf-8"), hashlib.sha256(raw).digest(),
+             b"-" if kept is None else b"+" + hashlib.sha256(kept).digest()]
+    return b"\0".join(parts)
