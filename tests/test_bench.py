@@ -23,6 +23,8 @@ def test_the_benchmark_reports_every_stage_as_json() -> None:
     assert report["total_seconds"] > 0 and report["queries"]["count"] >= 10
     assert set(report["ratios"]) == {"graph_vs_rdflib_load", "shacl_vs_pyshacl_whole_graph",
                                      "publish_vs_rdflib_per_resource", "publish_vs_physical_limit"}
+    # The rebuild after one changed article reports the build's stages (the stored graph is not queried again).
+    assert set(report["rebuild"]["stages"]) == STAGES - {"queries"} and report["rebuild"]["total_seconds"] > 0
 
 
 def test_the_synthetic_corpus_is_deterministic_and_shaped_like_a_real_one(tmp_path: Path) -> None:
@@ -53,6 +55,34 @@ def test_the_benchmark_can_leave_the_references_out_and_shows_the_build_first() 
     assert done.returncode == 0, done.stderr[-3000:]
     assert "not run (--no-rdflib)" in done.stdout and "not run (--no-pyshacl)" in done.stdout
     assert "graph stage / it" not in done.stdout and "physical limit of the site" in done.stdout
+    assert "rebuild after one article changed:" in done.stdout
     # The build's figures reach stderr before the reference path runs, so a run that cannot finish keeps them.
     early = json.loads(next(line for line in done.stderr.splitlines() if line.startswith('{"articles"')))
     assert set(early["build_so_far"]) == STAGES and early["queries"]
+
+
+def test_the_benchmark_can_leave_the_rebuild_out() -> None:
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--articles", "2", "--no-rdflib",
+                           "--no-pyshacl", "--no-rebuild", "--json"], capture_output=True, text=True, timeout=600,
+                          check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert json.loads(done.stdout)["rebuild"] is None
+
+
+def test_the_rebuild_input_changes_one_title(tmp_path: Path) -> None:
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from run import change_one_article
+
+        from corpus import write_corpus
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    from exokg.sources.reading import read_corpus
+
+    write_corpus(tmp_path, 5, 3)
+    before = {a.source.key: a for a in read_corpus(sorted(tmp_path.iterdir())).articles}
+    changed = change_one_article(tmp_path)
+    after = {a.source.key: a for a in read_corpus(sorted(tmp_path.iterdir())).articles}
+    differ = [k for k in before if before[k] != after[k]]
+    assert differ == [changed.name]
+    assert after[changed.name].title == "Corrected: " + before[changed.name].title
