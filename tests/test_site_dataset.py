@@ -26,7 +26,8 @@ from exokg.config import load_config
 from exokg.graph.mapping import DatasetInfo, map_bibliography
 from exokg.graph.store import read_turtle_folder
 from exokg.pipeline import build
-from exokg.publish.plan import SiteInput, SitePlan, plan_site
+from exokg.publish.dataset import DUMPS, DumpFile, describe
+from exokg.publish.plan import SiteInput, SitePlan, open_site, plan_site
 from exokg.publish.render import make_renderer, read_assets, render_with
 from exokg.validate import load_shapes, validate_graph
 from exokg.works import resolve
@@ -331,3 +332,20 @@ def test_a_graph_without_the_dataset_resource_still_gets_a_complete_description(
     assert void.value(DATASET, rdflib.DCTERMS.license) == rdflib.URIRef(INFO.licence)
     report = validate_graph(void, load_shapes(ROOT / "shapes"))
     assert report.conforms, report.as_text()
+
+
+def test_the_dumps_are_planned_as_they_are_made_and_only_their_size_and_digest_kept() -> None:
+    env = make_renderer(ROOT / "site")
+    data = SiteInput(triples=small_triples(), title=INFO.title, base_iri=BASE, build_date=INFO.build_date,
+                     version="9.9-test", licence=INFO.licence)
+    site = open_site(data, lambda t, c: render_with(env, t, c))
+    described = describe(site)
+    # The dumps are gigabytes at scale: the plan has them (written at once to a staging folder in a build),
+    # and the description keeps no copy.
+    assert list(described.dumps) == [d.path for d in DUMPS]
+    for path, made in described.dumps.items():
+        content = site.plan.files[path]
+        assert made == DumpFile(len(content), hashlib.sha256(content).hexdigest())
+    assert not any(isinstance(v, bytes) for made in described.dumps.values() for v in made)
+    assert gzip.decompress(site.plan.files["dump.nt.gz"]) == site.plan.files["dump.nt"]
+    assert describe(site) is described

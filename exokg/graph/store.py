@@ -27,6 +27,11 @@ def ntriples(triples: Iterable[Triple]) -> bytes:
     return serialize(triples, format=RdfFormat.N_TRIPLES) or b""
 
 
+def write_ntriples(triples: Iterable[Triple], path: Path) -> None:
+    """:func:`ntriples` written straight to a file, never held whole in memory."""
+    serialize(triples, output=str(path), format=RdfFormat.N_TRIPLES)
+
+
 def turtle(triples: Iterable[Triple], prefixes: dict[str, str] | None = None) -> bytes:
     return serialize(triples, format=RdfFormat.TURTLE, prefixes=prefixes or PREFIXES) or b""
 

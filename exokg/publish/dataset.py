@@ -17,7 +17,7 @@ import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 from weakref import WeakKeyDictionary
 
@@ -177,11 +177,18 @@ def namespace(iri: str) -> str:
     return iri[: max(iri.rfind("#"), iri.rfind("/")) + 1] or iri
 
 
+class DumpFile(NamedTuple):
+    """A dump as the description tells of it: how many bytes, and their SHA-256."""
+
+    size: int
+    sha256: str
+
+
 @dataclass(frozen=True)
 class Description:
-    """The dumps of one site and the VoID/DCAT description of the dataset they hold."""
+    """The dumps of one site (by site path) and the VoID/DCAT description of the dataset they hold."""
 
-    dumps: dict[str, bytes]
+    dumps: dict[str, DumpFile]
     stats: Statistics
     triples: list[Triple]
 
@@ -190,15 +197,28 @@ _MADE: WeakKeyDictionary[Site, Description] = WeakKeyDictionary()
 
 
 def describe(site: Site) -> Description:
-    """The dumps and the dataset's description for ``site``, made once however many callers ask."""
+    """The dataset's description for ``site``, made once however many callers ask, and its dumps.
+
+    Each dump is added to the site's plan as soon as it is made, and only its size and digest are kept: at
+    10,000 articles the four dumps are gigabytes, which the process would otherwise hold to the end.
+    """
     found = _MADE.get(site)
     if found is None:
         graph = site.input.triples
-        nt = site.ntriples
-        dumps = {"dump.ttl": store.turtle(graph), "dump.nt": nt,
-                 # mtime 0 and no file name in the header: the same graph always gives the same bytes.
-                 "dump.nt.gz": gzip.compress(nt, compresslevel=9, mtime=0),
-                 "dump.jsonld": store.jsonld(graph)}
+        dumps: dict[str, DumpFile] = {}
+
+        def add(path: str, content: bytes) -> None:
+            site.add_file(path, content)
+            dumps[path] = DumpFile(len(content), hashlib.sha256(content).hexdigest())
+
+        add("dump.ttl", store.turtle(graph))
+        nt = store.ntriples(graph)
+        add("dump.nt", nt)
+        # mtime 0 and no file name in the header: the same graph always gives the same bytes.
+        add("dump.nt.gz", gzip.compress(nt, compresslevel=9, mtime=0))
+        del nt
+        add("dump.jsonld", store.jsonld(graph))
+        dumps = {d.path: dumps[d.path] for d in DUMPS}
         stats = statistics(graph, site.iris.base)
         found = _MADE[site] = Description(dumps, stats, _void_triples(site, stats, dumps))
     return found
@@ -206,9 +226,7 @@ def describe(site: Site) -> Description:
 
 def plan_dumps(site: Site) -> None:
     """The dumps, the VoID/DCAT description files, and the dataset resource's files with the statistics."""
-    described = describe(site)
-    for path, content in described.dumps.items():
-        site.add_file(path, content)
+    described = describe(site)  # which planned the dumps
     dataset = site.iris.dataset()
     # Every description file holds the same graph, which names void.ttl as the description document.
     document = site.iris.base + DESCRIPTIONS[0][0]
@@ -261,7 +279,7 @@ def fragment(kind: str, term: str) -> str:
     return f"{kind}-" + quote(compact(term), safe=":/")
 
 
-def _void_triples(site: Site, stats: Statistics, dumps: dict[str, bytes]) -> list[Triple]:
+def _void_triples(site: Site, stats: Statistics, dumps: dict[str, DumpFile]) -> list[Triple]:
     """The dataset as VoID and DCAT describe it; every IRI minted here is a part (``#…``) of the dataset's IRI."""
     data, view = site.input, site.view
     ds = site.iris.dataset()
@@ -353,7 +371,7 @@ def _void_triples(site: Site, stats: Statistics, dumps: dict[str, bytes]) -> lis
         number(node, VOID + "triples", n)
 
     for dump in DUMPS:
-        content = dumps[dump.path]
+        made = dumps[dump.path]
         url, node = site.iris.base + dump.path, part(f"distribution-{dump.path}")
         out.append(_iri(ds, VOID + "dataDump", url))
         out.append(_iri(ds, VOID + "feature", dump.format))
@@ -367,7 +385,7 @@ def _void_triples(site: Site, stats: Statistics, dumps: dict[str, bytes]) -> lis
         if dump.compression:
             out.append(_iri(node, DCAT + "compressFormat", IANA + dump.compression))
         # DCAT 3 recommends xsd:nonNegativeInteger for sizes (DCAT 2 allowed xsd:decimal).
-        out.append(_triple(node, DCAT + "byteSize", _typed(len(content), "nonNegativeInteger")))
+        out.append(_triple(node, DCAT + "byteSize", _typed(made.size, "nonNegativeInteger")))
         if licence:
             out.append(_iri(node, DCTERMS + "license", licence))
         out.append(_triple(node, DCTERMS + "issued", issued))
@@ -376,7 +394,7 @@ def _void_triples(site: Site, stats: Statistics, dumps: dict[str, bytes]) -> lis
         out.append(_iri(checksum, RDF + "type", SPDX + "Checksum"))
         out.append(_iri(checksum, SPDX + "algorithm", SPDX + "checksumAlgorithm_sha256"))
         out.append(_triple(checksum, SPDX + "checksumValue",
-                           _typed(hashlib.sha256(content).hexdigest(), "hexBinary")))
+                           _typed(made.sha256, "hexBinary")))
     # With the graph's own statements about the dataset, so that the description stands on its own.
     return sorted({*view.description(ds), *out}, key=triple_order)
 
@@ -416,9 +434,9 @@ def dataset_context(site: Site, page: str, path: str) -> dict[str, Any]:
                       "space": targets[key].uri_space, "predicate": link(predicate), "triples": f"{n:,}"}
                      for (key, predicate), n in stats.links.items()],
         "dumps": [{"name": d.name, "href": href(path, d.path), "file": d.path, "media_type": d.media_type,
-                   "compression": d.compression, "bytes": len(described.dumps[d.path]),
-                   "size": f"{len(described.dumps[d.path]):,}", "human": human_size(len(described.dumps[d.path])),
-                   "sha256": hashlib.sha256(described.dumps[d.path]).hexdigest()} for d in DUMPS],
+                   "compression": d.compression, "bytes": described.dumps[d.path].size,
+                   "size": f"{described.dumps[d.path].size:,}", "human": human_size(described.dumps[d.path].size),
+                   "sha256": described.dumps[d.path].sha256} for d in DUMPS],
         "descriptions": [{"name": name, "href": href(path, p), "file": p, "media_type": media}
                          for p, name, media in DESCRIPTIONS],
         "examples": [link(e) for e in stats.examples],

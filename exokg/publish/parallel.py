@@ -109,7 +109,7 @@ def pages_in_processes(site: Site, pages: Sequence[tuple[str, str]], plan_one: P
             processes = fit
             if processes < 1:
                 return False
-        graph.write_bytes(site.ntriples)
+        store.write_ntriples(site.input.triples, graph)
         started = [Worker("exokg.publish.worker", job) for _ in range(processes)]
         try:
             while workers.here and (taken := runs.front(RUN)):

@@ -20,7 +20,6 @@ from typing import Any
 
 from pyoxigraph import Triple
 
-from exokg.graph import store
 from exokg.graph.iris import Iris
 from exokg.publish.view import GraphView, Value, compact
 from exokg.query import QueryResult, SavedQuery
@@ -149,11 +148,6 @@ class Site:
         self.workers: PageWorkers | None = None
         self.known_links: dict[str, list[str]] = {}
         self._targets: dict[str, tuple[str | None, str | None]] = {}
-
-    @functools.cached_property
-    def ntriples(self) -> bytes:
-        """The graph (not the vocabulary) as N-Triples, made once: the dump and the page workers both send it."""
-        return store.ntriples(self.input.triples)
 
     def link(self, iri: str, from_path: str) -> Value:
         """A labelled link to a resource: its page when the graph describes it, else the IRI itself."""

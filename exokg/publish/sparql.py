@@ -53,7 +53,7 @@ def plan_sparql(site: Site) -> None:
     package = ship_package(LIBRARY, site.input.vendor_dirs, LIBRARY_FILES, site.add_file)
     cookbook = [cookbook_entry(query) for query, _ in site.input.queries]
     site.add_file(COOKBOOK_JSON, index_json({"queries": cookbook}).encode("utf-8") + b"\n")
-    described = describe(site)  # made once: the dumps section writes the same files
+    described = describe(site)  # made once, the dumps with it
     dumps, triples = described.dumps, described.stats.triples
     context = site.common(site.iris.base, SPARQL_PAGE, label="SPARQL")
     context.update({
@@ -68,8 +68,8 @@ def plan_sparql(site: Site) -> None:
         "wasm_size": human_size(len(site.plan.files[LIBRARY_FILES[1][1]])),
         "dump": DUMP,
         "dump_gz": DUMP_GZ,
-        "dump_size": human_size(len(dumps[DUMP])),
-        "dump_gz_size": human_size(len(dumps[DUMP_GZ])),
+        "dump_size": human_size(dumps[DUMP].size),
+        "dump_gz_size": human_size(dumps[DUMP_GZ].size),
         "triples_text": f"{triples:,}",
         "autoload": triples <= AUTOLOAD_TRIPLES,
     })
