@@ -56,9 +56,10 @@ def code_digest() -> str:
 class Cache:
     """The results file of a workdir; :meth:`section` gives the entries of one step."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, timeout: float = 30.0) -> None:
+        """``timeout``: how long to wait for another build that holds the file."""
         self.path = path
-        self._db: sqlite3.Connection | None = _connect(path)
+        self._db: sqlite3.Connection | None = _connect(path, timeout)
 
     def section(self, kind: str, scope: str, unit: str = "entries") -> CacheSection:
         """The entries a step of ``kind`` made in ``scope`` (a digest of the code and data it reads with);
@@ -168,11 +169,11 @@ def open_cache(workdir: Path) -> Cache:
     return Cache(workdir / CACHE_FILE)
 
 
-def _connect(path: Path) -> sqlite3.Connection | None:
+def _connect(path: Path, timeout: float) -> sqlite3.Connection | None:
     for attempt in (1, 2):
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(path, timeout=30)
+            db = sqlite3.connect(path, timeout=timeout)
             try:
                 db.execute(_SCHEMA)
                 db.execute("SELECT count(*) FROM entries WHERE kind = ''").fetchall()
@@ -181,6 +182,10 @@ def _connect(path: Path) -> sqlite3.Connection | None:
                 db.close()
                 raise
             return db
+        except sqlite3.OperationalError as exc:
+            # Locked by another build past the timeout, or a disk that refuses writes: the file may be sound.
+            log.warning("%s: cannot open the build cache (%s); building without it", path, exc)
+            return None
         except sqlite3.DatabaseError as exc:
             if attempt == 2 or not path.is_file():
                 log.warning("%s: cannot open the build cache (%s); building without it", path, exc)

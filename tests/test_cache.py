@@ -4,6 +4,7 @@ and its output is the clean build's."""
 from __future__ import annotations
 
 import logging
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -91,6 +92,26 @@ def test_a_damaged_cache_is_set_aside_with_a_warning_and_a_new_one_begun(tmp_pat
     assert f"{path}: not a readable build cache" in caplog.text
     assert (tmp_path / (CACHE_FILE + ".unreadable")).is_file()
     with open_cache(tmp_path) as cache:
+        assert cache.section("parse", "s").get(b"a") == "A"
+
+
+def test_a_cache_another_build_holds_is_left_alone(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / CACHE_FILE
+    with Cache(path) as cache:
+        section = cache.section("parse", "s")
+        section.put(b"a", "A")
+        section.done()
+    other = sqlite3.connect(path)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        with caplog.at_level(logging.WARNING, logger="exokg"), Cache(path, timeout=0.1) as cache:
+            assert cache.section("parse", "s").get(b"a") is MISSING
+    finally:
+        other.rollback()
+        other.close()
+    assert f"{path}: cannot open the build cache (database is locked)" in caplog.text
+    assert not (tmp_path / (CACHE_FILE + ".unreadable")).exists()
+    with Cache(path) as cache:
         assert cache.section("parse", "s").get(b"a") == "A"
 
 
