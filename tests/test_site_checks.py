@@ -33,6 +33,7 @@ from click.testing import CliRunner
 from project_fixtures import ROOT, copy_project
 from pyld import jsonld
 
+from exokg.cache import CACHE_FILE
 from exokg.cli import cli
 from exokg.config import load_config
 from exokg.graph.iris import Iris
@@ -969,9 +970,11 @@ def test_strict_fails_on_each_kind_of_warning_and_names_it(kind: str, tmp_path: 
     code, err = run_cli("build", str(project), "-o", str(out), "--strict")
     assert code != 0 and "Traceback" not in err
     assert PROBLEMS[kind] in err.split("error: --strict", 1)[-1], err
-    # Neither the site nor the stored graph is written; only the validation cache may be (it is keyed by content).
+    # Neither the site nor the stored graph is written; only the caches may be (the validation's and the build's,
+    # both keyed by content).
     assert not out.exists() and not (project / ".exokg" / "store").exists()
-    assert {p.name for p in (project / ".exokg").iterdir()} <= {"shacl"} if (project / ".exokg").exists() else True
+    assert {p.name for p in (project / ".exokg").iterdir()} <= {"shacl", CACHE_FILE} \
+        if (project / ".exokg").exists() else True
 
 
 def test_without_strict_the_warnings_are_printed_and_with_it_the_previous_site_stays(tmp_path: Path) -> None:
