@@ -103,7 +103,7 @@ def read_graph(config: Config, pages: Sequence[Path] | None = None, stages: Stag
     files = corpus_files(config) if pages is None else list(pages)
     log.info("reading %d page(s) from %s", len(files), config.corpus_dir)
     with stage(stages, "parse"), collector_paused():
-        read = cache.section("parse", code_digest(), "corpus files") if cache else None
+        read = cache.section("parse", code_digest(), "corpus files") if cache is not None else None
         merged = merge_records(read_corpus(files, cache=read))
         corpus = merged.corpus
         bibliography = resolve(corpus)
@@ -148,7 +148,8 @@ def read_claims(
         return [], [f"{scheme_path}: no concept scheme, so no claims are extracted"]
     scheme = load_scheme(scheme_path)
     log.info("extracting claims with the concept scheme %s", scheme_path)
-    section = cache.section("claims", f"{code_digest()}\0{_sha256(scheme_path)}", "documents") if cache else None
+    section = cache.section("claims", f"{code_digest()}\0{_sha256(scheme_path)}", "documents") \
+        if cache is not None else None
     extracted = extract_corpus(corpus.articles, scheme, cache=section)
     labels = {lexical(t.subject)[len(CONCEPT_IRI):]: lexical(t.object) for t in scheme_triples
               if t.predicate.value == SKOS_PREF_LABEL and lexical(t.subject).startswith(CONCEPT_IRI)}
