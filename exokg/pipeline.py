@@ -6,6 +6,7 @@ progress on the ``exokg`` logger and never prints; the CLI decides what the user
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import time
@@ -171,11 +172,8 @@ def build(config: Config, *, publish_anyway: bool = False, strict: bool = False,
     ``stages`` records each stage's time and peak memory. Unless ``use_cache`` is false, what the corpus
     files and their documents gave is kept in the workdir, and a rebuild reads only what changed."""
     started = time.perf_counter()
-    if use_cache:
-        with open_cache(config.workdir) as cache:
-            graph = read_graph(config, stages=stages, cache=cache)
-    else:
-        graph = read_graph(config, stages=stages)
+    with open_cache(config.workdir) if use_cache else contextlib.nullcontext() as cache:
+        graph = read_graph(config, stages=stages, cache=cache)
     log.info("validating against %s", config.shapes_dir)
     with stage(stages, "shacl"):
         # One store for the validation and the saved queries the site shows: filling one costs ≈ 3.5 s per

@@ -73,9 +73,10 @@ def extract_corpus(articles: Iterable[Article], scheme: ConceptScheme, *,
     for article in articles:
         for key, fields in _documents(article):
             documents.setdefault(key, fields)
+    contents = {key: _content(key) for key in documents} if cache is not None else {}
     if cache is not None:
-        for key in documents:
-            found = cache.get(_content(key))
+        for key, content in contents.items():
+            found = cache.get(content)
             if found is not MISSING:
                 memo[key] = found
     unread = [k for k in documents if k not in memo]
@@ -87,7 +88,7 @@ def extract_corpus(articles: Iterable[Article], scheme: ConceptScheme, *,
         for key in unread:
             if key not in memo:
                 memo[key] = document_claims(_sentences(documents[key]), scheme)
-            cache.put(_content(key), memo[key])
+            cache.put(contents[key], memo[key])
         cache.done()
     return {a.source.key: extract(a, scheme, memo) for a in articles}
 

@@ -218,7 +218,6 @@ def describe(site: Site) -> Description:
         add("dump.nt.gz", gzip.compress(nt, compresslevel=9, mtime=0))
         del nt
         add("dump.jsonld", store.jsonld(graph))
-        dumps = {d.path: dumps[d.path] for d in DUMPS}
         stats = statistics(graph, site.iris.base)
         found = _MADE[site] = Description(dumps, stats, _void_triples(site, stats, dumps))
     return found

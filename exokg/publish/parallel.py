@@ -92,7 +92,8 @@ def pages_in_processes(site: Site, pages: Sequence[tuple[str, str]], plan_one: P
     staged = site.plan.files if isinstance(site.plan.files, StagedFiles) else None
     # Beside the staged site when there is one: the graph's file is as large as its dump, too large for a /tmp
     # that is held in memory.
-    with tempfile.TemporaryDirectory(prefix=".exokg-pages-", dir=staged.folder.parent if staged else None) as folder:
+    beside = staged.folder.parent if staged is not None else None
+    with tempfile.TemporaryDirectory(prefix=".exokg-pages-", dir=beside) as folder:
         runs = Runs.create(Path(folder) / "runs", len(pages))
         graph = Path(folder) / "graph.nt"
         # Workers write their files where the plan keeps its own, or else where this process reads them back.
