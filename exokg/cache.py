@@ -24,6 +24,7 @@ import logging
 import pickle
 import sqlite3
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Final
 
@@ -119,14 +120,18 @@ class CacheSection:
 
     def get(self, content: bytes) -> Any:
         """The result made from ``content`` before, or :data:`MISSING`."""
-        key = self.key(content)
+        return self.get_key(self.key(content))
+
+    def get_key(self, key: str, usable: Callable[[Any], bool] | None = None) -> Any:
+        """The result kept under ``key`` (:meth:`key`), or :data:`MISSING`; also when ``usable`` says the
+        result cannot be used any more (what it names outside the cache has changed)."""
         rows = self.cache._run("read", "SELECT value FROM entries WHERE kind = ? AND key = ?", (self.kind, key))
         if rows:
             try:
                 value = pickle.loads(rows[0][0])
             except Exception:  # any unpickling failure is a damaged entry, which is only a miss
                 value = MISSING
-            if value is not MISSING:
+            if value is not MISSING and (usable is None or usable(value)):
                 self._used.add(key)
                 self.hits += 1
                 return value
@@ -135,7 +140,21 @@ class CacheSection:
 
     def put(self, content: bytes, value: Any) -> None:
         """Keep ``value`` as the result made from ``content`` (written with the next batch)."""
-        key = self.key(content)
+        self.put_key(self.key(content), value)
+
+    def noted(self, keys: Iterable[str], hits: int, misses: int) -> None:
+        """What another process did with this section's entries: it used or kept the entries under ``keys``,
+        with ``hits`` and ``misses``. Counted, and kept by :meth:`done`, as if done here."""
+        self._used.update(keys)
+        self.hits += hits
+        self.misses += misses
+
+    def used(self) -> list[str]:
+        """The keys of the entries found or kept so far."""
+        return sorted(self._used)
+
+    def put_key(self, key: str, value: Any) -> None:
+        """Keep ``value`` under ``key`` (:meth:`key`), written with the next batch."""
         self._used.add(key)
         self._pending.append((self.kind, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
         if len(self._pending) >= _BATCH or time.monotonic() - self._since > _BATCH_SECONDS:

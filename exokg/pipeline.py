@@ -31,6 +31,8 @@ from exokg.model import Corpus, Source, collector_paused
 from exokg.processes import return_freed_memory
 from exokg.publish.plan import PageWorkers, SiteInput, SitePlan, plan_site
 from exokg.publish.render import make_renderer, read_assets, render_with
+from exokg.publish.reuse import PageReuse
+from exokg.publish.reuse import scope as page_scope
 from exokg.publish.write import StagedFiles, staging_folder, write_site
 from exokg.query import QueryResult, load_queries, run
 from exokg.records import merge_records
@@ -174,53 +176,60 @@ def build(config: Config, *, publish_anyway: bool = False, strict: bool = False,
     started = time.perf_counter()
     with open_cache(config.workdir) if use_cache else contextlib.nullcontext() as cache:
         graph = read_graph(config, stages=stages, cache=cache)
-    log.info("validating against %s", config.shapes_dir)
-    with stage(stages, "shacl"):
-        # One store for the validation and the saved queries the site shows: filling one costs ≈ 3.5 s per
-        # 1,000 articles.
-        store: Store | None = memory_store(graph.triples)
-        report = validate_triples(graph.triples, load_shapes(config.shapes_dir),
-                                  cache_dir=config.workdir / "shacl", store=store)
-    plan = SitePlan()
-    published = False
-    bytes_written = 0
-    if report.conforms or publish_anyway:
-        env = make_renderer(config.site_dir)
-        # The site is written into a staging folder as it is planned (memory holds only paths and sizes) and
-        # swapped in at the end; whatever stops the build first removes the folder, and the previous site stays.
-        staged = StagedFiles(_output_staging(config.output_dir))
-        try:
-            with stage(stages, "publish"):
-                inputs = site_input(config, graph, report, store)
-                store = None  # not needed for the site, whose planning is the build's peak of memory
-                return_freed_memory()
-                plan = plan_site(inputs, lambda t, c: render_with(env, t, c), workers=PageWorkers(config.site_dir),
-                                 files=staged)
-            for warning in plan.warnings:
-                log.warning(warning)
-            # sh:Info results inform; only what the shapes call a warning fails a strict build.
-            shacl = [f"SHACL warning: {r.focus_label} <{r.focus}>" + (f" [{r.path}]" if r.path else "")
-                     + f": {r.message}" for r in report.warnings if r.severity == "Warning"]
-            found = [*(f"input: {w}" for w in graph.warnings), *shacl, *(f"site: {w}" for w in plan.warnings)]
-            if strict and found:
-                shown = 20  # the site's warnings are all logged above; a long list would bury the message
-                more = f"\n  … and {len(found) - shown} more" if len(found) > shown else ""
-                raise ExokgError(f"--strict: {len(found)} warning(s), so nothing was written:\n  "
-                                 + "\n  ".join(found[:shown]) + more,
-                                 "fix what they name, or build without --strict to publish all the same")
-            with stage(stages, "write"):
-                write_store(graph.triples, config.workdir)
-                (config.workdir / STAMP_FILE).write_text(graph_stamp(config) + "\n", encoding="utf-8")
-                log.info("putting %d file(s) in place at %s", len(plan.files), config.output_dir)
-                bytes_written = write_site(plan.files, config.output_dir)
-        except OSError as exc:
-            written = (staged.folder, config.output_dir.resolve().parent, config.workdir.resolve())
-            if exc.filename and not any(Path(exc.filename).resolve().is_relative_to(w) for w in written):
-                raise  # not a file of the output: reading the project failed, which is not this error
-            raise _write_error(exc, config.output_dir) from exc
-        finally:
-            staged.discard()  # nothing once the folder has been swapped in
-        published = True
+        log.info("validating against %s", config.shapes_dir)
+        with stage(stages, "shacl"):
+            # One store for the validation and the saved queries the site shows: filling one costs ≈ 3.5 s per
+            # 1,000 articles.
+            store: Store | None = memory_store(graph.triples)
+            report = validate_triples(graph.triples, load_shapes(config.shapes_dir),
+                                      cache_dir=config.workdir / "shacl", store=store)
+        plan = SitePlan()
+        published = False
+        bytes_written = 0
+        if report.conforms or publish_anyway:
+            env = make_renderer(config.site_dir)
+            # The site is written into a staging folder as it is planned (memory holds only paths and sizes) and
+            # swapped in at the end; whatever stops the build first removes the folder, and the previous site
+            # stays.
+            staged = StagedFiles(_output_staging(config.output_dir))
+            try:
+                reuse = PageReuse(cache, page_scope(config.site_dir), config.output_dir, staged) \
+                    if cache is not None else None
+                with stage(stages, "publish"):
+                    inputs = site_input(config, graph, report, store)
+                    store = None  # not needed for the site, whose planning is the build's peak of memory
+                    return_freed_memory()
+                    plan = plan_site(inputs, lambda t, c: render_with(env, t, c),
+                                     workers=PageWorkers(config.site_dir), files=staged, reuse=reuse)
+                for warning in plan.warnings:
+                    log.warning(warning)
+                # sh:Info results inform; only what the shapes call a warning fails a strict build.
+                shacl = [f"SHACL warning: {r.focus_label} <{r.focus}>" + (f" [{r.path}]" if r.path else "")
+                         + f": {r.message}" for r in report.warnings if r.severity == "Warning"]
+                found = [*(f"input: {w}" for w in graph.warnings), *shacl,
+                         *(f"site: {w}" for w in plan.warnings)]
+                if strict and found:
+                    shown = 20  # the site's warnings are all logged above; a long list would bury the message
+                    more = f"\n  … and {len(found) - shown} more" if len(found) > shown else ""
+                    raise ExokgError(f"--strict: {len(found)} warning(s), so nothing was written:\n  "
+                                     + "\n  ".join(found[:shown]) + more,
+                                     "fix what they name, or build without --strict to publish all the same")
+                with stage(stages, "write"):
+                    write_store(graph.triples, config.workdir)
+                    (config.workdir / STAMP_FILE).write_text(graph_stamp(config) + "\n", encoding="utf-8")
+                    log.info("putting %d file(s) in place at %s", len(plan.files), config.output_dir)
+                    bytes_written = write_site(plan.files, config.output_dir)
+                    if reuse is not None:
+                        # The pages of the site now in place, and no others: what the next build can take.
+                        reuse.section.done()
+            except OSError as exc:
+                written = (staged.folder, config.output_dir.resolve().parent, config.workdir.resolve())
+                if exc.filename and not any(Path(exc.filename).resolve().is_relative_to(w) for w in written):
+                    raise  # not a file of the output: reading the project failed, which is not this error
+                raise _write_error(exc, config.output_dir) from exc
+            finally:
+                staged.discard()  # nothing once the folder has been swapped in
+            published = True
     return BuildResult(graph, report, published, plan.pages, len(plan.files), bytes_written,
                        tuple(plan.warnings), time.perf_counter() - started)
 

@@ -45,6 +45,9 @@ RUN = 50
 # What a worker answers, for each page it made: (page index, [(path, size)] of the files it wrote, the page
 # last, warnings, the page's link targets as plan.page_links reads them).
 Made = list[tuple[int, list[tuple[str, int]], list[str], list[str]]]
+# With the build cache (exokg.publish.reuse): the keys of the entries a worker used or kept, its hits, its misses.
+Kept = tuple[list[str], int, int]
+Answer = tuple[Made, Kept]
 
 
 class Runs:
@@ -98,8 +101,13 @@ def pages_in_processes(site: Site, pages: Sequence[tuple[str, str]], plan_one: P
         graph = Path(folder) / "graph.nt"
         # Workers write their files where the plan keeps its own, or else where this process reads them back.
         written = staged.folder if staged is not None else Path(folder) / "files"
+        reuse = site.reuse if staged is not None else None
         job = pickle.dumps({**worker_job(site, pages, workers.site_dir), "graph": str(graph), "runs": str(runs.path),
-                            "folder": str(written)}, protocol=pickle.HIGHEST_PROTOCOL)
+                            "folder": str(written),
+                            "reuse": None if reuse is None or not reuse.on else
+                            {"cache": str(reuse.section.cache.path), "scope": reuse.scope,
+                             "previous": str(reuse.previous)}},
+                           protocol=pickle.HIGHEST_PROTOCOL)
         if workers.processes is None:
             # A worker's triples and view of them are about what this process holds, and it gets them from the
             # graph's file, parsed as it is read: the job it is sent is the rest.
@@ -117,11 +125,14 @@ def pages_in_processes(site: Site, pages: Sequence[tuple[str, str]], plan_one: P
                 for i in taken:
                     warnings[i] = plan_apart(site, pages[i], plan_one)[1]
             for worker in started:
-                made = _checked(worker.result(), pages, warnings)
-                if made is None:
+                answer = _checked(worker.result(), pages, warnings)
+                if answer is None:
                     log.warning("a page-making process failed (%s); its pages are made here instead",
                                 worker.error or "an answer that does not fit the pages it was given")
                     continue
+                made, kept = answer
+                if reuse is not None:
+                    reuse.section.noted(*kept)
                 by_workers += len(made)
                 for i, files, said, links in made:
                     for path, size in files:
@@ -155,11 +166,13 @@ def plan_apart(site: Site, page: tuple[str, str], plan_one: PlanOne) -> tuple[li
     return files, said
 
 
-def _checked(answer: object, pages: Sequence[tuple[str, str]], done: dict[int, list[str]]) -> Made | None:
+def _checked(answer: object, pages: Sequence[tuple[str, str]], done: dict[int, list[str]]) -> Answer | None:
     """A worker's answer when it is what was asked for: pages not made here, each with its page last."""
-    if not isinstance(answer, list):
+    if not (isinstance(answer, tuple) and len(answer) == 2 and isinstance(answer[0], list)
+            and isinstance(answer[1], tuple) and len(answer[1]) == 3 and isinstance(answer[1][0], list)
+            and isinstance(answer[1][1], int) and isinstance(answer[1][2], int)):
         return None
-    for item in answer:
+    for item in answer[0]:
         if not (isinstance(item, tuple) and len(item) == 4 and isinstance(item[0], int)
                 and 0 <= item[0] < len(pages) and item[0] not in done and isinstance(item[1], list)
                 and item[1] and item[1][-1][0] == pages[item[0]][1]
@@ -177,7 +190,9 @@ def worker_job(site: Site, pages: Sequence[tuple[str, str]], site_dir: Path) -> 
     stay in the worker's memory beside what they became), the file of runs and the folder to write in are
     added to it."""
     data = site.input
+    # Without the assets too: the planning process has put them in the plan, and a worker's plan writes what
+    # it holds into the staging folder.
     light = dataclasses.replace(data, triples=(), vocabulary=(), report=None, queries=(), shapes=(),
-                                shapes_files={}, vocabulary_files={})
+                                shapes_files={}, vocabulary_files={}, assets={})
     return {"input": light, "vocabulary": store.ntriples(data.vocabulary), "site_dir": str(site_dir),
             "pages": list(pages)}

@@ -5,6 +5,7 @@ and N-Triples beside it.
 from __future__ import annotations
 
 import functools
+import sys
 from collections import defaultdict
 from typing import Any, NamedTuple
 
@@ -15,6 +16,7 @@ from exokg.graph.namespaces import BIRO, C4O, CITO, EXO, FABIO, FRBR, PRISM, SCH
 from exokg.publish.claims import claim_context, concept_context, work_claims
 from exokg.publish.dataset import dataset_context
 from exokg.publish.docs import TERM_TYPES, term_context
+from exokg.publish.links import page_links
 from exokg.publish.parallel import pages_in_processes
 from exokg.publish.schema_org import embedded_jsonld
 from exokg.publish.site import FORMATS, Site, page_file, web_href
@@ -57,6 +59,7 @@ def plan_resources(site: Site) -> None:
     With :attr:`Site.workers`, worker processes make some of them at the same time (:mod:`.parallel`).
     """
     pages = resource_pages(site)
+    site.resource_paths = frozenset(path for _, path in pages)
     if site.workers is not None and pages_in_processes(site, pages, plan_resource, site.workers):
         return
     for page, path in pages:
@@ -75,15 +78,37 @@ def resource_pages(site: Site) -> list[tuple[str, str]]:
 
 
 def plan_resource(site: Site, page: str, path: str) -> list[str]:
-    """One resource's page and files planned; their paths, the page last."""
+    """One resource's page and files planned; their paths, the page last. The page's link targets are read
+    as it is made, into :attr:`Site.known_links`.
+
+    With :attr:`Site.reuse`, a page whose inputs are those of a page of the previous build is that page's
+    files, linked (:mod:`exokg.publish.reuse`), and a page made anew is kept for the next build.
+    """
     stem = path[: -len(".html")]
     description = site.view.description(page)
     made = [f"{stem}.{ext}" for ext, _, _ in FORMATS]
-    # The head of the page links these (exokg.publish.serving.signposting): planned before it is rendered.
+    template = _template(site.view.types(page))
+    context = page_context(site, page, path)
+    ntriples = store.ntriples(description)
+    reuse = site.reuse
+    key = reuse.key(path, template, ntriples, context) if reuse is not None else None
+    if reuse is not None and key is not None and (links := reuse.take(key, [*made, path])) is not None:
+        for file in made:
+            site.known_links.pop(file, None)
+        site.known_links[path] = links
+        site.plan.pages += 1
+        return [*made, path]
     site.add_file(made[0], store.turtle(description))
     site.add_file(made[1], store.jsonld(description))
-    site.add_file(made[2], store.ntriples(description))
-    site.add_page(path, _template(site.view.types(page)), page_context(site, page, path))
+    site.add_file(made[2], ntriples)
+    html = site.render(template, context)
+    site.add_file(path, html.encode("utf-8"))
+    site.plan.pages += 1
+    # Read here, where the page is text already, rather than read back by the link check; one string object
+    # for each target that repeats across pages (the same folders, the same targets).
+    links = site.known_links[path] = [sys.intern(target) for target in page_links(html)]
+    if reuse is not None and key is not None:
+        reuse.keep(key, [*made, path], links)
     return [*made, path]
 
 

@@ -91,9 +91,9 @@ def signposting(site: Site, iri: str, path: str) -> list[dict[str, str]]:
     resource = iri.split("#", 1)[0]
     if resource not in view.by_page or page_file(site.iris, resource) != path or not path.endswith(".html"):
         return []
+    if path not in site.resource_paths:
+        return []  # not a resource page of plan_resources, which writes the three files beside each
     stem = path[: -len(".html")]
-    if any(f"{stem}.{ext}" not in site.plan.files for ext, _, _ in FORMATS):
-        return []  # not a resource page of plan_resources (it always writes the three files first)
     doi = view.value(resource, str(PRISM.doi))
     links = [_link("cite-as", doi_iri(doi) if doi else resource)]
     types = {SCHEMA_TYPES[t] for t in view.types(resource) if t in SCHEMA_TYPES}

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyoxigraph import Triple
 
@@ -24,6 +24,9 @@ from exokg.graph.iris import Iris
 from exokg.publish.view import GraphView, Value, compact
 from exokg.query import QueryResult, SavedQuery
 from exokg.validate import ValidationReport
+
+if TYPE_CHECKING:
+    from exokg.publish.reuse import PageReuse
 
 Render = Callable[[str, dict[str, Any]], str]
 FORMATS = (("ttl", "text/turtle", "Turtle"), ("jsonld", "application/ld+json", "JSON-LD"),
@@ -133,7 +136,8 @@ def _plain_parts(path: str) -> tuple[str, ...] | None:
 class Site:
     """The shared state of one site build: the input, a view of the graph, the renderer and the plan."""
 
-    def __init__(self, data: SiteInput, render: Render, files: MutableMapping[str, bytes] | None = None) -> None:
+    def __init__(self, data: SiteInput, render: Render, files: MutableMapping[str, bytes] | None = None, *,
+                 workers: PageWorkers | None = None, reuse: PageReuse | None = None) -> None:
         self.input = data
         self.iris = Iris(data.base_iri)
         self.view = GraphView([*data.triples, *data.vocabulary], self.iris.base)
@@ -144,9 +148,13 @@ class Site:
         # Sections add to these; every page's head shows them (see ``common``).
         self.head_links: list[Callable[[str, str], list[dict[str, str]]]] = []
         # Worker processes that may make resource pages meanwhile (exokg.publish.parallel), or None; the link
-        # targets of the pages they made, read there (plan.check_links), until a page is planned over.
-        self.workers: PageWorkers | None = None
+        # targets of the pages read where they were made or kept (plan.check_links), until a page is planned over.
+        self.workers = workers
         self.known_links: dict[str, list[str]] = {}
+        # The previous build's pages that this one may take as they are (exokg.publish.reuse), or None.
+        self.reuse = reuse
+        # The pages exokg.publish.resources makes, each with its three RDF files: known before any is made.
+        self.resource_paths: frozenset[str] = frozenset()
         self._targets: dict[str, tuple[str | None, str | None]] = {}
 
     def link(self, iri: str, from_path: str) -> Value:
@@ -185,6 +193,7 @@ class Site:
         self.plan.pages += 1
 
     def add_file(self, path: str, content: bytes) -> None:
+        """Plan one file (over one planned before, if any)."""
         self.plan.files[path] = content
         self.known_links.pop(path, None)
 

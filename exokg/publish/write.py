@@ -23,10 +23,17 @@ def staging_folder(output: Path) -> Path:
 
 
 def write_file(folder: Path, path: str, content: bytes) -> None:
-    """One site file (``path`` relative to the site) under ``folder``."""
+    """One site file (``path`` relative to the site) under ``folder``, as a new file: one already there is
+    replaced, never written into, since it may be a link to the previous site's (:mod:`exokg.publish.reuse`)."""
     target = folder / path
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(content)
+    try:
+        with open(target, "xb") as file:
+            file.write(content)
+    except FileExistsError:
+        target.unlink()
+        with open(target, "xb") as file:
+            file.write(content)
 
 
 class StagedFiles(MutableMapping[str, bytes]):
@@ -48,6 +55,11 @@ class StagedFiles(MutableMapping[str, bytes]):
     def record(self, path: str, size: int) -> None:
         """A file written into :attr:`folder` by another process."""
         self._sizes[path] = size
+
+    def release(self, path: str) -> int:
+        """The size of a staged file, which stays in the folder but is no longer counted here: another
+        process's plan counts it (a page worker's answer, :meth:`record`)."""
+        return self._sizes.pop(path)
 
     def __getitem__(self, path: str) -> bytes:
         if path not in self._sizes:

@@ -1,0 +1,134 @@
+"""Resource pages of the previous build used again, when what they are made from has not changed.
+
+A resource's page and its three RDF files are a function of the page's template, its template context and
+its description (:func:`exokg.publish.resources.plan_resource`), given the code and the templates. A rebuild
+still works out the context and the description of every page, which reads the graph, but a page whose
+:meth:`PageReuse.key` (a digest of all of them) is in the build cache is not rendered, serialised or written
+again: its four files are hard-linked from the site in place into the staging folder. A page's entry in the
+cache names each file with its inode, size and modification time as written, and a file that no longer
+matches them (edited, replaced, a site put there by something else) makes the page a miss, rendered anew.
+The entry also keeps the page's link targets, which the link check would otherwise read from its HTML.
+
+The output is byte for byte the clean build's: a hit is only what the same key made before. A linked file
+is the previous site's file, so nothing may write through it: :func:`exokg.publish.write.write_file`
+replaces a file that is there instead of writing into it. A file system without hard links, or a site
+folder on another one than the staging folder, turns reuse off for the build, with a note in the log.
+See docs/decisions/0012-page-reuse.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import os
+import pickle
+import sys
+import zlib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from exokg.cache import MISSING, Cache, code_digest
+from exokg.publish.write import StagedFiles
+
+log = logging.getLogger("exokg")
+KIND = "pages"
+# What a page's entry holds: each file as (site path, inode, size, modification time in ns), the page last;
+# and the page's link targets, pickled and compressed (≈ 3.4 kB a page as they are, ≈ 0.55 kB compressed).
+Entry = tuple[tuple[tuple[str, int, int, int], ...], bytes]
+
+
+def scope(site_dir: Path) -> str:
+    """What every page depends on besides its own inputs: exokg's code and the site's templates."""
+    digest = hashlib.sha256(code_digest().encode("ascii") + b"\0")
+    templates = site_dir / "templates"
+    for path in sorted(p for p in templates.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(templates).as_posix().encode("utf-8") + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+class PageReuse:
+    """The resource pages of the previous build that this one can take as they are."""
+
+    def __init__(self, cache: Cache, scope: str, previous: Path, staged: StagedFiles) -> None:
+        """The pages of the site at ``previous`` that ``cache`` knows in ``scope`` (:func:`scope`), to be taken
+        into ``staged``'s folder. A page worker is given the scope the planning process worked out, so that
+        both look for the same keys even if the code changed meanwhile."""
+        self.scope = scope
+        self.section = cache.section(KIND, scope, "resource pages")
+        self.previous = previous.resolve()
+        self.staged = staged
+        self.on = True
+
+    def key(self, path: str, template: str, description: bytes, context: dict[str, Any]) -> str:
+        """The digest of everything a page's files are made from: its path, template, description (as
+        N-Triples) and template context."""
+        pickled = io.BytesIO()
+        pickler = pickle.Pickler(pickled, protocol=pickle.HIGHEST_PROTOCOL)
+        # Without the memo, equal contexts pickle to equal bytes: with it, the bytes would also say which
+        # values happen to be one object, which differs with what caches held when the page was made.
+        pickler.fast = True
+        pickler.dump(context)
+        return self.section.key(b"\0".join((path.encode("utf-8"), template.encode("utf-8"), description,
+                                            pickled.getvalue())))
+
+    def take(self, key: str, paths: Sequence[str]) -> list[str] | None:
+        """The page kept under ``key`` as the files ``paths`` (the page last), linked into the staging folder
+        and recorded there; the page's link targets, or ``None`` when it must be made."""
+        if not self.on:
+            return None
+        taken: list[list[str]] = []
+
+        def link(entry: Entry) -> bool:
+            try:
+                files, links = entry
+                targets = pickle.loads(zlib.decompress(links))
+            except Exception:  # a damaged entry is only a miss, as in the cache itself
+                return False
+            if [path for path, *_ in files] != list(paths) or not isinstance(targets, list):
+                return False
+            for path, inode, size, mtime in files:
+                try:
+                    found = os.stat(self.previous / path)
+                except OSError:
+                    return False
+                if (found.st_ino, found.st_size, found.st_mtime_ns) != (inode, size, mtime):
+                    return False
+            linked: list[Path] = []
+            try:
+                for path, *_ in files:
+                    target = self.staged.folder / path
+                    try:
+                        os.link(self.previous / path, target)
+                    except FileNotFoundError:
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        os.link(self.previous / path, target)
+                    linked.append(target)
+            except OSError as exc:
+                for target in linked:
+                    target.unlink(missing_ok=True)
+                self.on = False
+                log.info("%s: cannot link the previous site's files into the new one (%s); every page is made "
+                         "anew", self.previous, exc.strerror or exc)
+                return False
+            for path, _, size, _ in files:
+                self.staged.record(path, size)
+            # One string object for each target repeated across pages, as the page workers send them.
+            taken.append([sys.intern(t) for t in targets])
+            return True
+
+        return taken[0] if self.section.get_key(key, link) is not MISSING else None
+
+    def entry(self, files: Sequence[str], links: list[str]) -> Entry:
+        """The entry of a page whose ``files`` (the page last) were just written into the staging folder."""
+        stats = []
+        for path in files:
+            found = os.stat(self.staged.folder / path)
+            stats.append((path, found.st_ino, found.st_size, found.st_mtime_ns))
+        return tuple(stats), zlib.compress(pickle.dumps(links, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+    def keep(self, key: str, files: Sequence[str], links: list[str]) -> None:
+        """Keep the page just written under ``key``, for the next build."""
+        self.section.put_key(key, self.entry(files, links))

@@ -1,0 +1,175 @@
+"""A rebuild takes the previous build's resource pages whose inputs have not changed (:mod:`exokg.publish.reuse`):
+linked, not made again, and the site is byte for byte the one a clean build makes."""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+from project_fixtures import copy_project
+from test_build import files_of
+from test_publish_parallel import synthetic  # noqa: F401 (a fixture)
+
+from exokg.cache import CACHE_FILE, Cache
+from exokg.config import load_config
+from exokg.pipeline import build
+from exokg.publish import reuse as reuse_module
+from exokg.publish.docs import SHAPES_PAGE, VALIDATION_PAGE
+from exokg.publish.plan import PageWorkers, SiteInput, plan_site
+from exokg.publish.render import make_renderer, render_with
+from exokg.publish.reuse import KIND, PageReuse, scope
+from exokg.publish.write import StagedFiles, staging_folder, write_file, write_site
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _hits(log: str) -> tuple[int, int]:
+    """The last build's resource pages from the cache, and its resource pages."""
+    found = re.findall(r"pages: ([\d,]+) of ([\d,]+) resource pages from the build cache", log)
+    assert found, log
+    hits, total = found[-1]
+    return int(hits.replace(",", "")), int(total.replace(",", ""))
+
+
+def _inodes(site: Path) -> dict[str, int]:
+    return {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*") if p.is_file()}
+
+
+def _resource_files(site: Path) -> list[str]:
+    """Every resource page with its three RDF files (a page is a resource's when they are beside it, but the
+    documentation pages of the shapes and of the validation report, which have their own)."""
+    found = []
+    for page in sorted(site.rglob("*.html")):
+        if page.relative_to(site).as_posix() in (SHAPES_PAGE, VALIDATION_PAGE):
+            continue
+        stem = page.with_suffix("")
+        siblings = [stem.with_name(f"{stem.name}.{ext}") for ext in ("ttl", "jsonld", "nt")]
+        if all(s.is_file() for s in siblings):
+            found += [p.relative_to(site).as_posix() for p in (*siblings, page)]
+    return found
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> Path:
+    project = copy_project(tmp_path / "project")
+    build(load_config(project))
+    return project
+
+
+def test_a_rebuild_links_every_unchanged_resource_page_from_the_site_in_place(
+        built: Path, caplog: pytest.LogCaptureFixture) -> None:
+    config = load_config(built)
+    first, inodes = files_of(config.output_dir), _inodes(config.output_dir)
+    resources = _resource_files(config.output_dir)
+    with caplog.at_level(logging.INFO, logger="exokg"):
+        build(config)
+    assert files_of(config.output_dir) == first
+    hits, total = _hits(caplog.text)
+    assert total == len(resources) // 4 > 600
+    # The dataset's page is made every time: the dumps' section replaces the three files of its description,
+    # so they are never the files its entry names.
+    assert hits == total - 1
+    again = _inodes(config.output_dir)
+    moved = sorted({p.rsplit(".", 1)[0] for p in resources if again[p] != inodes[p]})
+    assert moved == ["dataset"]
+    # The other files of the site are made anew.
+    assert again["index.html"] != inodes["index.html"]
+
+
+def test_a_file_of_the_site_changed_since_is_made_again(built: Path, caplog: pytest.LogCaptureFixture) -> None:
+    config = load_config(built)
+    site = config.output_dir
+    first = files_of(site)
+    pages = [p for p in _resource_files(site) if p.startswith("work/")]
+    edited, touched = site / pages[3], site / pages[4 * 7 + 1]
+    with edited.open("ab") as file:
+        file.write(b"<!-- edited -->")
+    stat = touched.stat()
+    os.utime(touched, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))  # the same bytes, touched
+    with caplog.at_level(logging.INFO, logger="exokg"):
+        build(config)
+    assert files_of(site) == first
+    hits, total = _hits(caplog.text)
+    assert hits == total - 3  # the dataset's page, and the pages of the two files
+
+
+def test_a_changed_article_remakes_its_pages_and_no_unchanged_one(built: Path,
+                                                                 caplog: pytest.LogCaptureFixture) -> None:
+    config = load_config(built)
+    inodes = _inodes(config.output_dir)
+    page = sorted(config.corpus_dir.iterdir())[0]
+    page.write_text(page.read_text(encoding="utf-8").replace("exosomes", "extracellular vesicles", 1),
+                    encoding="utf-8")
+    with caplog.at_level(logging.INFO, logger="exokg"):
+        build(config)
+    hits, total = _hits(caplog.text)
+    assert 0 < hits < total - 1
+    rebuilt = files_of(config.output_dir)
+
+    clean = copy_project(config.project_dir.parent / "clean")
+    (clean / "corpus" / page.name).write_bytes(page.read_bytes())
+    clean_config = load_config(clean)
+    build(clean_config, use_cache=False)
+    assert files_of(clean_config.output_dir) == rebuilt
+    # A page taken from the previous site is that site's file; every file the change reached is a new one.
+    again = _inodes(config.output_dir)
+    linked = {p for p in _resource_files(config.output_dir) if again[p] == inodes.get(p)}
+    assert len(linked) == 4 * hits
+
+
+def test_page_workers_take_and_keep_pages_as_this_process_does(synthetic: SiteInput,  # noqa: F811
+                                                               tmp_path: Path) -> None:
+    env = make_renderer(ROOT / "site")
+    output = tmp_path / "site"
+    workers = PageWorkers(ROOT / "site", processes=1, min_pages=1, here=False)
+    plans = []
+    for _ in range(2):
+        with Cache(tmp_path / CACHE_FILE) as cache:
+            staged = StagedFiles(staging_folder(output))
+            reuse = PageReuse(cache, scope(ROOT / "site"), output, staged)
+            plan = plan_site(synthetic, lambda t, c: render_with(env, t, c), workers=workers, files=staged,
+                             reuse=reuse)
+            plans.append(({p: staged[p] for p in staged}, plan.pages, plan.warnings, reuse.section.hits))
+            write_site(staged, output)
+            reuse.section.done()
+    (first, pages, warnings, none), (second, pages_again, warnings_again, hits) = plans
+    assert second == first and (pages_again, warnings_again) == (pages, warnings)
+    entries = sqlite3.connect(tmp_path / CACHE_FILE).execute("SELECT count(*) FROM entries WHERE kind = ?",
+                                                             (KIND,)).fetchone()[0]
+    resources = len(_resource_files(output)) // 4
+    # Kept by the worker for every page it made, and by this process for the pages that read the whole site.
+    assert none == 0 and entries == resources > 200
+    assert hits == resources - 1  # all but the dataset's
+
+
+def test_a_site_file_written_over_a_link_replaces_it_and_leaves_the_linked_file_alone(tmp_path: Path) -> None:
+    previous, staging = tmp_path / "previous", tmp_path / "staging"
+    previous.mkdir()
+    (previous / "page.html").write_bytes(b"the previous site's page")
+    (staging / "work").mkdir(parents=True)
+    os.link(previous / "page.html", staging / "work" / "page.html")
+    write_file(staging, "work/page.html", b"a new page")
+    assert (staging / "work" / "page.html").read_bytes() == b"a new page"
+    assert (previous / "page.html").read_bytes() == b"the previous site's page"
+
+
+def test_without_hard_links_every_page_is_made_anew(built: Path, caplog: pytest.LogCaptureFixture,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    config = load_config(built)
+    first = files_of(config.output_dir)
+
+    def refuse(source: object, target: object) -> None:
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    # A file system that has no hard links refuses them like this (FAT, some network file systems).
+    monkeypatch.setattr(reuse_module.os, "link", refuse)
+    with caplog.at_level(logging.INFO, logger="exokg"):
+        build(config)
+    assert files_of(config.output_dir) == first
+    assert "cannot link the previous site's files into the new one (Operation not permitted)" in caplog.text
+    assert _hits(caplog.text)[0] == 0
