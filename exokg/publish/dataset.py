@@ -214,8 +214,10 @@ def describe(site: Site) -> Description:
         add("dump.ttl", store.turtle(graph))
         nt = store.ntriples(graph)
         add("dump.nt", nt)
-        # mtime 0 and no file name in the header: the same graph always gives the same bytes.
-        add("dump.nt.gz", gzip.compress(nt, compresslevel=9, mtime=0))
+        # mtime 0 and no file name in the header: the same graph always gives the same bytes. Level 6, gzip's
+        # own default: on the 1,000-article dump level 9 took 3.5 s for a file 7.1 % smaller than level 6's 1.4 s,
+        # in the serial part of every build (decision 0008).
+        add("dump.nt.gz", gzip.compress(nt, compresslevel=6, mtime=0))
         del nt
         add("dump.jsonld", store.jsonld(graph))
         stats = statistics(graph, site.iris.base)
