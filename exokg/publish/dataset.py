@@ -26,6 +26,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 from exokg.graph import store
 from exokg.graph.mapping import lexical, triple_order
 from exokg.graph.namespaces import PREFIXES
+from exokg.model import collector_paused
 from exokg.publish.site import Site, href, page_file, web_href
 from exokg.publish.view import Value, compact
 
@@ -220,7 +221,11 @@ def describe(site: Site) -> Description:
         add("dump.nt.gz", gzip.compress(nt, compresslevel=6, mtime=0))
         del nt
         add("dump.jsonld", store.jsonld(graph))
-        stats = statistics(graph, site.iris.base)
+        # Every triple's terms are new objects as they are read, and the sets keep the distinct ones: with the
+        # collector running, its collections walked them all over again (7.3 s against 4.3 to 5.1 s at 1,000
+        # articles).
+        with collector_paused():
+            stats = statistics(graph, site.iris.base)
         found = _MADE[site] = Description(dumps, stats, _void_triples(site, stats, dumps))
     return found
 
