@@ -106,7 +106,7 @@ def measure(articles: int, seed: int, sample: int, keep: Path | None, pyshacl: b
         # What is measured so far, before the reference path (which needs as much memory again as the build):
         # a run that cannot finish still shows the build's figures.
         print(json.dumps({"articles": articles, "build_so_far": _stage_figures(stages.stages),
-                          "worker_peak_rss_mb": round(workers_mb, 1),
+                          "worker_peak_rss_mb": round(workers_mb, 1), "page_workers": result.page_workers,
                           "queries": {k: round(v, 4) for k, v in query_times.items()}}),
               file=sys.stderr, flush=True)
         rebuilt: list[StageTime] = []
@@ -124,7 +124,7 @@ def measure(articles: int, seed: int, sample: int, keep: Path | None, pyshacl: b
             if pyshacl else None
         physical = _physical(site_files, config.output_dir, result.pages, work / "physical")
         return _report(articles, corpus_bytes, len(triples), result.pages, len(site_files), site_bytes,
-                       stages.stages, query_times, reference, physical, workers_mb, rebuilt)
+                       stages.stages, query_times, reference, physical, workers_mb, rebuilt, result.page_workers)
     finally:
         if keep is None:
             shutil.rmtree(work, ignore_errors=True)
@@ -212,7 +212,7 @@ def _stage_figures(stages: list[StageTime]) -> dict[str, dict[str, float]]:
 def _report(articles: int, corpus_bytes: int, triples: int, pages: int, files: int, site_bytes: int,
             stages: list[StageTime], query_times: dict[str, float], reference: dict[str, Any],
             physical: dict[str, Any], workers_mb: float = 0.0,
-            rebuilt: list[StageTime] | None = None) -> dict[str, Any]:
+            rebuilt: list[StageTime] | None = None, page_workers: int = 0) -> dict[str, Any]:
     by_name = {s.name: s for s in stages}
     build_stages = [s for s in stages if s.name != "queries"]
     publish = sum(s.seconds for s in stages if s.name in ("publish", "write"))
@@ -238,6 +238,8 @@ def _report(articles: int, corpus_bytes: int, triples: int, pages: int, files: i
         "total_seconds": round(sum(s.seconds for s in build_stages), 3),
         "peak_rss_mb": round(max(s.peak_rss_mb for s in stages), 1),
         "worker_peak_rss_mb": round(workers_mb, 1),
+        # How many page-making processes the memory and the idle cores allowed (exokg.publish.parallel).
+        "page_workers": page_workers,
         "rebuild": {"stages": _stage_figures(rebuilt), "total_seconds": round(sum(s.seconds for s in rebuilt), 3)}
         if rebuilt else None,
         "queries": {"count": len(times), "median_seconds": round(statistics.median(times), 4) if times else None,
@@ -262,7 +264,7 @@ def _table(report: dict[str, Any]) -> str:
     lines.append(f"{'build':<10} {report['total_seconds']:>9.2f} {n / total:>11,.0f} {triples / total:>11,.0f} "
                  f"{pages / total:>9,.0f} {report['peak_rss_mb']:>12,.0f}")
     lines.append(f"(worker processes, claims and pages: peak RSS {report['worker_peak_rss_mb']:,.0f} MB each at most, "
-                 "besides the build's own)")
+                 f"besides the build's own; page workers started: {report['page_workers']})")
     if report["rebuild"] is not None:
         parts = ", ".join(f"{k} {v['seconds']:.2f}" for k, v in report["rebuild"]["stages"].items())
         lines += ["", f"rebuild after one article changed: {report['rebuild']['total_seconds']:.2f} s ({parts})"]

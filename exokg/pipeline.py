@@ -69,6 +69,7 @@ class BuildResult:
     bytes_written: int
     warnings: tuple[str, ...]
     seconds: float
+    page_workers: int = 0  # worker processes started for the resource pages
 
     @property
     def summary(self) -> dict[str, object]:
@@ -231,7 +232,7 @@ def build(config: Config, *, publish_anyway: bool = False, strict: bool = False,
                 staged.discard()  # nothing once the folder has been swapped in
             published = True
     return BuildResult(graph, report, published, plan.pages, len(plan.files), bytes_written,
-                       tuple(plan.warnings), time.perf_counter() - started)
+                       tuple(plan.warnings), time.perf_counter() - started, plan.page_workers)
 
 
 def _output_staging(output: Path) -> Path:

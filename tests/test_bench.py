@@ -21,6 +21,7 @@ def test_the_benchmark_reports_every_stage_as_json() -> None:
     for figures in report["stages"].values():
         assert figures["seconds"] >= 0 and figures["peak_rss_mb"] > 0
     assert report["total_seconds"] > 0 and report["queries"]["count"] >= 10
+    assert report["page_workers"] == 0  # a handful of pages is not worth a process (PageWorkers.min_pages)
     assert set(report["ratios"]) == {"graph_vs_rdflib_load", "shacl_vs_pyshacl_whole_graph",
                                      "publish_vs_rdflib_per_resource", "publish_vs_physical_limit"}
     # The rebuild after one changed article reports the build's stages (the stored graph is not queried again).

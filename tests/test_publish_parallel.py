@@ -70,6 +70,7 @@ def test_two_workers_make_the_pages_one_process_makes(synthetic: SiteInput,
     assert one.pages > 200
     site = open_site(synthetic, lambda t, c: "")
     assert _made_by_workers(caplog.text) == sum(not needs_whole_site(site, page) for page, _ in resource_pages(site))
+    assert (one.page_workers, several.page_workers) == (0, 2)
     _same(one, several)
 
 

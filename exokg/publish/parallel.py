@@ -120,6 +120,7 @@ def pages_in_processes(site: Site, pages: Sequence[tuple[str, str]], plan_one: P
                 return False
         store.write_ntriples(site.input.triples, graph)
         started = [Worker("exokg.publish.worker", job) for _ in range(processes)]
+        site.plan.page_workers = len(started)
         try:
             while workers.here and (taken := runs.front(RUN)):
                 for i in taken:

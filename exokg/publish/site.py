@@ -85,6 +85,7 @@ class SitePlan:
     files: MutableMapping[str, bytes] = field(default_factory=dict)
     pages: int = 0
     warnings: list[str] = field(default_factory=list)
+    page_workers: int = 0  # worker processes started for the resource pages (exokg.publish.parallel)
 
 
 def page_file(iris: Iris, iri: str) -> str | None:
