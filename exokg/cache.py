@@ -123,8 +123,9 @@ class CacheSection:
         return self.get_key(self.key(content))
 
     def get_key(self, key: str, usable: Callable[[Any], bool] | None = None) -> Any:
-        """The result kept under ``key`` (:meth:`key`), or :data:`MISSING`; also when ``usable`` says the
-        result cannot be used any more (what it names outside the cache has changed)."""
+        """The result kept under ``key`` (:meth:`key`), or :data:`MISSING`. ``usable`` is given the result
+        first and may refuse it (what the result names outside the cache has changed), which makes it a miss;
+        it may also take the result into use (:meth:`exokg.publish.reuse.PageReuse.take` links files)."""
         rows = self.cache._run("read", "SELECT value FROM entries WHERE kind = ? AND key = ?", (self.kind, key))
         if rows:
             try:
