@@ -14,21 +14,52 @@ import pickle
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 # The folder that holds the exokg package, so a worker imports the same exokg as this process.
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[1])
 
 
-def idle_cores() -> int:
+def idle_cores(sample: float = 0.1) -> int:
     """The cores this process may run on (its CPU affinity where the system tells it) that other processes
     leave idle, counting this one's as idle: on a machine already busy, workers would only queue for the same
-    cores and add their start-up to the wait."""
+    cores and add their start-up to the wait.
+
+    Measured over the next ``sample`` seconds from ``/proc/stat``: the load average, where there is no
+    ``/proc/stat``, lags a minute or more behind (right after a build that kept both cores busy, it still
+    counts one as taken).
+    """
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    if not hasattr(os, "getloadavg"):
-        return cores
-    others = max(0.0, os.getloadavg()[0] - 1)  # the load average counts this process too
-    return max(1, min(cores, round(cores - others)))
+    busy = _busy_cores(sample)  # this process sleeps meanwhile: what is busy is others
+    if busy is None:
+        if not hasattr(os, "getloadavg"):
+            return cores
+        busy = max(0.0, os.getloadavg()[0] - 1)  # the load average counts this process too
+    return max(1, min(cores, round(cores - busy)))
+
+
+def _busy_cores(seconds: float) -> float | None:
+    """How many of the machine's cores were busy over the next ``seconds``, from the kernel's counters of
+    time spent (``/proc/stat``); ``None`` where there are none to read."""
+
+    def spent() -> tuple[int, int]:
+        with open("/proc/stat", encoding="ascii") as stat:
+            fields = stat.readline().split()  # cpu user nice system idle iowait irq softirq steal ...
+        if fields[:1] != ["cpu"]:
+            raise ValueError("no cpu line")
+        times = [int(v) for v in fields[1:9]]
+        return sum(times), times[3] + times[4]
+
+    try:
+        total, idle = spent()
+        time.sleep(seconds)
+        total_after, idle_after = spent()
+    except (OSError, ValueError):
+        return None
+    if total_after <= total:
+        return None
+    return (os.cpu_count() or 1) * (1 - (idle_after - idle) / (total_after - total))
 
 
 def return_freed_memory() -> None:

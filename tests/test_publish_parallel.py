@@ -8,7 +8,9 @@ import os
 import pickle
 import platform
 import re
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -22,7 +24,7 @@ from exokg.config import load_config
 from exokg.graph.mapping import map_bibliography
 from exokg.graph.store import ntriples, read_turtle_folder, write_ntriples
 from exokg.pipeline import read_graph, site_input
-from exokg.processes import return_freed_memory, workers_memory_allows
+from exokg.processes import _busy_cores, idle_cores, return_freed_memory, workers_memory_allows
 from exokg.publish.parallel import Runs, worker_job
 from exokg.publish.plan import PageWorkers, SiteInput, SitePlan, open_site, plan_site
 from exokg.publish.render import make_renderer, read_assets, render_with
@@ -177,6 +179,19 @@ def test_no_more_workers_start_than_the_memory_holds() -> None:
     assert workers_memory_allows(10**6) < 10**6
     assert 0 <= workers_memory_allows(2) <= 2 and workers_memory_allows(0) == 0
     assert workers_memory_allows(2, job_bytes=10**13) == 0  # a graph of 10 TB as N-Triples: none at all
+
+
+@pytest.mark.skipif(not Path("/proc/stat").is_file(), reason="the kernel's CPU counters are Linux's")
+def test_a_core_another_process_keeps_busy_is_not_counted_idle_at_once() -> None:
+    cores = len(os.sched_getaffinity(0))
+    spinning = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        time.sleep(0.3)  # started; the load average would take a minute to show it
+        assert _busy_cores(0.2) >= 0.8  # of a core: a process that never waits
+        assert idle_cores() <= max(1, cores - 1)
+    finally:
+        spinning.kill()
+        spinning.wait()
 
 
 @pytest.mark.skipif(sys.platform != "linux" or platform.libc_ver()[0] != "glibc", reason="glibc's malloc_trim")

@@ -29,6 +29,8 @@ MIN_SHARE_CHARS = 150_000
 
 def processes_for(chars: int, cores: int | None = None) -> int:
     """How many worker processes are worth starting for documents of ``chars`` characters in all."""
+    if chars < 2 * MIN_SHARE_CHARS:
+        return 0  # not enough for a worker however many cores are idle: not worth measuring them
     cores = idle_cores() if cores is None else cores
     return max(0, min(cores, chars // MIN_SHARE_CHARS) - 1)
 

@@ -87,8 +87,10 @@ def pages_in_processes(site: Site, pages: Sequence[tuple[str, str]], plan_one: P
                        workers: PageWorkers) -> bool:
     """Plan ``pages`` (resource, path) with ``plan_one`` here and in worker processes; ``False`` (nothing
     planned) when workers are not worth starting, so the caller plans the pages itself."""
+    if fcntl is None or len(pages) < max(1, workers.min_pages):
+        return False
     processes = (idle_cores() - 1) if workers.processes is None else workers.processes
-    if fcntl is None or processes < 1 or len(pages) < max(1, workers.min_pages):
+    if processes < 1:
         return False
     warnings: dict[int, list[str]] = {}
     by_workers = 0
