@@ -47,11 +47,16 @@ def code_digest() -> str:
     """A digest of exokg's version and of every source file of the package: any change to the code that
     made a result makes a new scope, whether or not the version was bumped."""
     digest = hashlib.sha256(f"{FORMAT}\0{__version__}\0".encode())
-    package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode("utf-8") + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    add_folder(digest, Path(__file__).resolve().parent, "*.py")
     return digest.hexdigest()
+
+
+def add_folder(digest: Any, folder: Path, pattern: str = "*") -> None:
+    """Add to ``digest`` (a :mod:`hashlib` object) every file under ``folder`` that ``pattern`` matches, in
+    path order: its path relative to the folder, and the SHA-256 of its bytes."""
+    for path in sorted(p for p in folder.rglob(pattern) if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
 
 
 class Cache:

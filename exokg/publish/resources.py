@@ -101,9 +101,7 @@ def plan_resource(site: Site, page: str, path: str) -> list[str]:
     site.add_file(made[0], store.turtle(description))
     site.add_file(made[1], store.jsonld(description))
     site.add_file(made[2], ntriples)
-    html = site.render(template, context)
-    site.add_file(path, html.encode("utf-8"))
-    site.plan.pages += 1
+    html = site.add_page(path, template, context)
     # Read here, where the page is text already, rather than read back by the link check; one string object
     # for each target that repeats across pages (the same folders, the same targets).
     links = site.known_links[path] = [sys.intern(target) for target in page_links(html)]

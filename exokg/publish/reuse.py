@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from exokg.cache import MISSING, Cache, code_digest
+from exokg.cache import MISSING, Cache, add_folder, code_digest
 from exokg.publish.write import StagedFiles
 
 log = logging.getLogger("exokg")
@@ -42,10 +42,7 @@ Entry = tuple[tuple[tuple[str, int, int, int], ...], bytes]
 def scope(site_dir: Path) -> str:
     """What every page depends on besides its own inputs: exokg's code and the site's templates."""
     digest = hashlib.sha256(code_digest().encode("ascii") + b"\0")
-    templates = site_dir / "templates"
-    for path in sorted(p for p in templates.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(templates).as_posix().encode("utf-8") + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    add_folder(digest, site_dir / "templates")
     return digest.hexdigest()
 
 

@@ -188,10 +188,12 @@ class Site:
                       (("ttl", "Turtle"), ("nt", "N-Triples"), ("nt.gz", "N-Triples, gzipped"), ("jsonld", "JSON-LD"))],
         }
 
-    def add_page(self, path: str, template: str, context: dict[str, Any]) -> None:
-        """Render one HTML page into the plan."""
-        self.add_file(path, self.render(template, context).encode("utf-8"))
+    def add_page(self, path: str, template: str, context: dict[str, Any]) -> str:
+        """Render one HTML page into the plan; the page as text."""
+        page = self.render(template, context)
+        self.add_file(path, page.encode("utf-8"))
         self.plan.pages += 1
+        return page
 
     def add_file(self, path: str, content: bytes) -> None:
         """Plan one file (over one planned before, if any)."""
