@@ -222,7 +222,8 @@ def build(config: Config, *, publish_anyway: bool = False, strict: bool = False,
                     bytes_written = write_site(plan.files, config.output_dir)
                     if reuse is not None:
                         # The pages of the site now in place, and no others: what the next build can take.
-                        reuse.section.done()
+                        for section in reuse.sections:
+                            section.done()
             except OSError as exc:
                 written = (staged.folder, config.output_dir.resolve().parent, config.workdir.resolve())
                 if exc.filename and not any(Path(exc.filename).resolve().is_relative_to(w) for w in written):

@@ -3,6 +3,7 @@ linked, not made again, and the site is byte for byte the one a clean build make
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import logging
 import os
@@ -12,17 +13,22 @@ from pathlib import Path
 
 import pytest
 from project_fixtures import copy_project
+from pyoxigraph import Literal, NamedNode, Triple
 from test_build import files_of
 from test_publish_parallel import synthetic  # noqa: F401 (a fixture)
 
 from exokg.cache import CACHE_FILE, Cache
 from exokg.config import load_config
+from exokg.graph.iris import Iris
 from exokg.pipeline import build
+from exokg.publish import resources as resources_module
 from exokg.publish import reuse as reuse_module
 from exokg.publish.docs import SHAPES_PAGE, VALIDATION_PAGE
-from exokg.publish.plan import PageWorkers, SiteInput, plan_site
+from exokg.publish.plan import PageWorkers, SiteInput, open_site, page_file, plan_site
 from exokg.publish.render import make_renderer, render_with
+from exokg.publish.resources import needs_whole_site, resource_pages
 from exokg.publish.reuse import KIND, PageReuse, scope
+from exokg.publish.view import GraphView
 from exokg.publish.write import StagedFiles, staging_folder, write_file, write_site
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -136,7 +142,8 @@ def test_page_workers_take_and_keep_pages_as_this_process_does(synthetic: SiteIn
                              reuse=reuse)
             plans.append(({p: staged[p] for p in staged}, plan.pages, plan.warnings, reuse.section.hits))
             write_site(staged, output)
-            reuse.section.done()
+            for section in reuse.sections:
+                section.done()
     (first, pages, warnings, none), (second, pages_again, warnings_again, hits) = plans
     assert second == first and (pages_again, warnings_again) == (pages, warnings)
     entries = sqlite3.connect(tmp_path / CACHE_FILE).execute("SELECT count(*) FROM entries WHERE kind = ?",
@@ -173,3 +180,92 @@ def test_without_hard_links_every_page_is_made_anew(built: Path, caplog: pytest.
     assert files_of(config.output_dir) == first
     assert "cannot link the previous site's files into the new one (Operation not permitted)" in caplog.text
     assert _hits(caplog.text)[0] == 0
+
+
+def _plan_with_reuse(data: SiteInput, cache_file: Path, output: Path,
+                     workers: PageWorkers | None = None) -> tuple[dict[str, bytes], PageReuse]:
+    """One build of ``data``'s site into ``output`` with the page cache of ``cache_file``: its files, and
+    the reuse it was built with (for its sections' counts)."""
+    env = make_renderer(ROOT / "site")
+    with Cache(cache_file) as cache:
+        staged = StagedFiles(staging_folder(output))
+        reuse = PageReuse(cache, scope(ROOT / "site"), output, staged)
+        plan_site(data, lambda t, c: render_with(env, t, c), workers=workers, files=staged, reuse=reuse)
+        files = {p: staged[p] for p in staged}
+        write_site(staged, output)
+        for section in reuse.sections:
+            section.done()
+    return files, reuse
+
+
+def test_a_page_whose_reads_are_unchanged_is_taken_without_working_out_its_context(
+        synthetic: SiteInput, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    first, _ = _plan_with_reuse(synthetic, tmp_path / CACHE_FILE, tmp_path / "site")
+    worked: list[str] = []
+    context = resources_module.page_context
+    monkeypatch.setattr(resources_module, "page_context",
+                        lambda site, page, path: worked.append(page) or context(site, page, path))
+    again, reuse = _plan_with_reuse(synthetic, tmp_path / CACHE_FILE, tmp_path / "site")
+    assert again == first
+    site = open_site(synthetic, lambda t, c: "")
+    whole_site = sorted(page for page, _ in resource_pages(site) if needs_whole_site(site, page))
+    # Only the pages that read more than the graph (the dataset's and the vocabulary terms') are worked out.
+    assert sorted(worked) == whole_site and whole_site
+    assert reuse.reads_section.hits == len(resource_pages(site)) - len(whole_site) > 200
+    assert reuse.reads_section.misses == 0
+
+
+def _retitled(data: SiteInput) -> tuple[SiteInput, str]:
+    """``data`` with the title of a work that another article cites changed, and the citing article."""
+    view = GraphView(data.triples, data.base_iri)
+    cites = "http://purl.org/spar/cito/cites"
+    work, article = next((t.object.value, t.subject.value) for t in data.triples
+                         if t.predicate.value == cites and view.label(t.object.value) != t.object.value
+                         and view.describes(t.subject.value) and isinstance(t.object, NamedNode))
+    title = view.label(work)
+    triples = [Triple(t.subject, t.predicate, Literal("A title changed since the last build"))
+               if t.subject.value == work and isinstance(t.object, Literal) and t.object.value == title else t
+               for t in data.triples]
+    return dataclasses.replace(data, triples=triples), article
+
+
+@pytest.mark.parametrize("workers", [None, PageWorkers(ROOT / "site", processes=1, min_pages=1, here=False)],
+                         ids=["here", "worker"])
+def test_a_changed_label_remakes_every_page_that_shows_it(synthetic: SiteInput, tmp_path: Path,  # noqa: F811
+                                                          workers: PageWorkers | None) -> None:
+    _plan_with_reuse(synthetic, tmp_path / CACHE_FILE, tmp_path / "site", workers)
+    changed, article = _retitled(synthetic)
+    rebuilt, reuse = _plan_with_reuse(changed, tmp_path / CACHE_FILE, tmp_path / "site", workers)
+    env = make_renderer(ROOT / "site")
+    clean = plan_site(changed, lambda t, c: render_with(env, t, c)).files
+    assert sorted(rebuilt) == sorted(clean)
+    assert [p for p in clean if rebuilt[p] != clean[p]] == []
+    # The change reached the page of the article that cites the work, which was made again for it.
+    citing = page_file(Iris(changed.base_iri), article)
+    assert citing is not None and "A title changed since the last build" in rebuilt[citing].decode("utf-8")
+    assert 0 < reuse.reads_section.misses < reuse.reads_section.hits
+
+
+def test_what_a_slot_holds_tells_every_difference_a_page_could_show() -> None:
+    base = "https://example.org/"
+    work, part, other = NamedNode(base + "work/a"), NamedNode(base + "work/a#part-1"), NamedNode(base + "work/b")
+    title, cites = NamedNode("http://purl.org/dc/terms/title"), NamedNode("http://purl.org/spar/cito/cites")
+    triples = [Triple(work, title, Literal("1")), Triple(part, cites, other)]
+    slots = [("v", work.value, title.value), ("w", other.value, cites.value), ("l", work.value),
+             ("l", other.value), ("t", work.value), ("d", other.value)]
+
+    def held(changed: list[Triple]) -> list[str]:
+        view = GraphView(changed, base)
+        return [view.held(slot) for slot in slots]
+
+    before = held(triples)
+    for value in (Literal("1", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+                  Literal("1", language="en"), Literal("2"), NamedNode(base + "1")):
+        after = held([Triple(work, title, value), triples[1]])
+        assert [after[i] != before[i] for i in (0, 4)] == [True, True], value
+    # Another subject linking to b, a label for b, a page for b: each is seen by the slot that reads it.
+    assert held([*triples, Triple(work, cites, other)])[1] != before[1]
+    assert held([*triples, Triple(other, title, Literal(""))])[3] != before[3]
+    assert held([*triples, Triple(other, title, Literal(""))])[5] != before[5]
+    with pytest.raises(ValueError, match="not a slot"):
+        GraphView(triples, base).held(("x", "y"))

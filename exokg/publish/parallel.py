@@ -46,7 +46,8 @@ RUN = 50
 # last, warnings, the page's link targets as plan.page_links reads them).
 Made = list[tuple[int, list[tuple[str, int]], list[str], list[str]]]
 # With the build cache (exokg.publish.reuse): the keys of the entries a worker used or kept, its hits, its misses.
-Kept = tuple[list[str], int, int]
+# For each of the page cache's sections (PageReuse.sections): the keys of the entries used or kept, hits, misses.
+Kept = list[tuple[list[str], int, int]]
 Answer = tuple[Made, Kept]
 
 
@@ -134,8 +135,9 @@ def pages_in_processes(site: Site, pages: Sequence[tuple[str, str]], plan_one: P
                                 worker.error or "an answer that does not fit the pages it was given")
                     continue
                 made, kept = answer
-                if reuse is not None:
-                    reuse.section.noted(*kept)
+                if reuse is not None:  # ``kept`` is empty when the worker was given no cache (reuse turned off)
+                    for section, (keys, hits, misses) in zip(reuse.sections, kept, strict=False):
+                        section.noted(keys, hits, misses)
                 by_workers += len(made)
                 for i, files, said, links in made:
                     for path, size in files:
@@ -172,8 +174,9 @@ def plan_apart(site: Site, page: tuple[str, str], plan_one: PlanOne) -> tuple[li
 def _checked(answer: object, pages: Sequence[tuple[str, str]], done: dict[int, list[str]]) -> Answer | None:
     """A worker's answer when it is what was asked for: pages not made here, each with its page last."""
     if not (isinstance(answer, tuple) and len(answer) == 2 and isinstance(answer[0], list)
-            and isinstance(answer[1], tuple) and len(answer[1]) == 3 and isinstance(answer[1][0], list)
-            and isinstance(answer[1][1], int) and isinstance(answer[1][2], int)):
+            and isinstance(answer[1], list)
+            and all(isinstance(k, tuple) and len(k) == 3 and isinstance(k[0], list) and isinstance(k[1], int)
+                    and isinstance(k[2], int) for k in answer[1])):
         return None
     for item in answer[0]:
         if not (isinstance(item, tuple) and len(item) == 4 and isinstance(item[0], int)

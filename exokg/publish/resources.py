@@ -85,19 +85,29 @@ def plan_resource(site: Site, page: str, path: str) -> list[str]:
     files, linked (:mod:`exokg.publish.reuse`), and a page made anew is kept for the next build.
     """
     stem = path[: -len(".html")]
-    description = site.view.description(page)
     made = [f"{stem}.{ext}" for ext, _, _ in FORMATS]
-    template = _template(site.view.types(page))
-    context = page_context(site, page, path)
+    reuse, view = site.reuse, site.view
+    # A page that reads the whole site is worked out every time; any other is known by what it read.
+    by_reads = reuse is not None and reuse.on and not needs_whole_site(site, page)
+    known = reuse.unchanged(site, path) if by_reads and reuse is not None else None
+    if reuse is not None and known is not None and (links := reuse.take(known, [*made, path])) is not None:
+        return _taken(site, made, path, links)
+    warned = len(site.plan.warnings)
+    if by_reads:
+        view.reads = set()
+    try:
+        description = view.description(page)
+        template = _template(view.types(page))
+        context = page_context(site, page, path)
+    finally:
+        reads, view.reads = view.reads, None
     ntriples = store.ntriples(description)
-    reuse = site.reuse
     key = reuse.key(path, template, ntriples, context) if reuse is not None else None
-    if reuse is not None and key is not None and (links := reuse.take(key, [*made, path])) is not None:
-        for file in made:
-            site.known_links.pop(file, None)
-        site.known_links[path] = links
-        site.plan.pages += 1
-        return [*made, path]
+    # The page under a key just looked for is not there as it was kept: it is made.
+    if reuse is not None and key is not None and key != known and (links := reuse.take(key, [*made, path])) is not None:
+        if reads is not None and len(site.plan.warnings) == warned:
+            reuse.keep_reads(site, path, reads, key)
+        return _taken(site, made, path, links)
     site.add_file(made[0], store.turtle(description))
     site.add_file(made[1], store.jsonld(description))
     site.add_file(made[2], ntriples)
@@ -107,6 +117,18 @@ def plan_resource(site: Site, page: str, path: str) -> list[str]:
     links = site.known_links[path] = [sys.intern(target) for target in page_links(html)]
     if reuse is not None and key is not None:
         reuse.keep(key, [*made, path], links)
+        # A page that warned is worked out again, to warn again.
+        if reads is not None and len(site.plan.warnings) == warned:
+            reuse.keep_reads(site, path, reads, key)
+    return [*made, path]
+
+
+def _taken(site: Site, made: list[str], path: str, links: list[str]) -> list[str]:
+    """The page and files a page's reuse took, in the plan; their paths, the page last."""
+    for file in made:
+        site.known_links.pop(file, None)
+    site.known_links[path] = links
+    site.plan.pages += 1
     return [*made, path]
 
 
@@ -150,7 +172,7 @@ def page_context(site: Site, page: str, path: str) -> dict[str, Any]:
     view = site.view
     context = site.common(page, path)
     rows = []
-    for triple in view.by_page[page]:
+    for triple in view.statements(page):
         obj = view.as_value(triple.object)  # type: ignore[arg-type]
         if obj.iri:
             obj = site.link(obj.iri, path) if obj.iri.startswith(site.iris.base) else Value(

@@ -23,25 +23,53 @@ import io
 import logging
 import os
 import pickle
+import platform
 import sys
 import zlib
 from collections.abc import Sequence
+from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from exokg.cache import MISSING, Cache, add_folder, code_digest
+from exokg.cache import MISSING, Cache, CacheSection, add_folder, code_digest
+from exokg.publish.view import EVERYTHING, Slot
 from exokg.publish.write import StagedFiles
+
+if TYPE_CHECKING:
+    from exokg.publish.site import Site
 
 log = logging.getLogger("exokg")
 KIND = "pages"
+READS_KIND = "page-reads"
 # What a page's entry holds: each file as (site path, inode, size, modification time in ns), the page last;
 # and the page's link targets, pickled and compressed (≈ 3.4 kB a page as they are, ≈ 0.55 kB compressed).
 Entry = tuple[tuple[tuple[str, int, int, int], ...], bytes]
 
 
+# What a page read of the graph as it was made: the digest of what its slots held, the key of its entry, and
+# the slots, sorted, pickled and compressed.
+Reads = tuple[bytes, str, bytes]
+
+
+def held_digest(site: Site, slots: Sequence[Slot]) -> bytes:
+    """A digest of what ``slots`` hold now in ``site`` (:meth:`Site.held`), in their order."""
+    held = site.held
+    # One string hashed once: a slot's parts (IRIs and names, which hold no control characters) joined by NUL,
+    # then the length of what it holds, then that.
+    text = "".join(f"{chr(0).join(slot)}\x01{len(now)}\x01{now}" for slot in slots for now in (held(slot),))
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).digest()
+
+
+# The libraries whose output a page's files are: the serialisers, the templates' engine and its escaping.
+LIBRARIES = ("pyoxigraph", "jinja2", "markupsafe")
+
+
 def scope(site_dir: Path) -> str:
-    """What every page depends on besides its own inputs: exokg's code and the site's templates."""
+    """What every page depends on besides its own inputs: exokg's code, the site's templates, and the
+    versions of Python and of the libraries that write the files."""
     digest = hashlib.sha256(code_digest().encode("ascii") + b"\0")
+    digest.update(" ".join([platform.python_version(), *(f"{name}={version(name)}" for name in LIBRARIES)])
+                  .encode("utf-8") + b"\0")
     add_folder(digest, site_dir / "templates")
     return digest.hexdigest()
 
@@ -55,6 +83,7 @@ class PageReuse:
         both look for the same keys even if the code changed meanwhile."""
         self.scope = scope
         self.section = cache.section(KIND, scope, "resource pages")
+        self.reads_section = cache.section(READS_KIND, scope, "resource pages' reads of the graph")
         self.previous = previous.resolve()
         self.staged = staged
         self.on = True
@@ -117,6 +146,44 @@ class PageReuse:
             return True
 
         return taken[0] if self.section.get_key(key, link) is not MISSING else None
+
+    def unchanged(self, site: Site, path: str) -> str | None:
+        """The key the page at ``path`` was kept under (:meth:`take` it), known without its context or
+        description worked out: when every slot of the graph the page read as it was made (:meth:`keep_reads`)
+        holds what it held then. ``None`` when that is not known to be so."""
+        if not self.on:
+            return None
+        found: list[str] = []
+
+        def same(entry: Reads) -> bool:
+            try:
+                digest, key, packed = entry
+                if held_digest(site, pickle.loads(zlib.decompress(packed))) != digest:
+                    return False
+            except Exception:  # a damaged entry is only a miss
+                return False
+            found.append(key)
+            return True
+
+        return found[0] if self.reads_section.get_key(self._reads_key(site, path), same) is not MISSING else None
+
+    def keep_reads(self, site: Site, path: str, reads: set[Slot], key: str) -> None:
+        """Keep what the page at ``path``, kept under ``key``, read of the graph as it was made, and what that
+        held (:func:`held_digest`): a page that read the whole graph is not kept so."""
+        if EVERYTHING in reads:
+            return
+        slots = sorted(reads)
+        packed = zlib.compress(pickle.dumps(slots, protocol=pickle.HIGHEST_PROTOCOL), 1)
+        self.reads_section.put_key(self._reads_key(site, path), (held_digest(site, slots), key, packed))
+
+    @property
+    def sections(self) -> tuple[CacheSection, CacheSection]:
+        """The cache's entries of pages, and of what pages read, in that order."""
+        return self.section, self.reads_section
+
+    def _reads_key(self, site: Site, path: str) -> str:
+        # Not a digest of content: the one entry of a page's path, replaced when the page is made again.
+        return self.reads_section.key(b"\0".join((b"reads", site.iris.base.encode("utf-8"), path.encode("utf-8"))))
 
     def entry(self, files: Sequence[str], links: list[str]) -> Entry:
         """The entry of a page whose ``files`` (the page last) were just written into the staging folder."""

@@ -20,7 +20,7 @@ from exokg.graph.namespaces import BIRO, CITO, EXO, FABIO, FRBR, PRISM, SCHEMA, 
 from exokg.publish.dataset import describe
 from exokg.publish.docs import TERM_TYPES
 from exokg.publish.site import Site
-from exokg.publish.view import GraphView
+from exokg.publish.view import EVERYTHING, GraphView
 
 CONTEXT = "https://schema.org"
 DCTERMS = "http://purl.org/dc/terms/"
@@ -249,8 +249,12 @@ def _dataset(site: Site, dataset: str) -> Node:
     The dumps' DCAT description (media types, sizes) is made by :mod:`exokg.publish.dataset` and is not
     part of the graph, so it is read from there; the graph's own statements come first.
     """
-    view, data = site.view, site.input
-    described = GraphView(describe(site).triples, site.iris.base) if dataset == site.iris.dataset() else None
+    view = site.view
+    described = None
+    if dataset == site.iris.dataset():
+        if view.reads is not None:  # the description counts the whole graph and reads the dumps' files
+            view.reads.add(EVERYTHING)
+        described = GraphView(describe(site).triples, site.iris.base)
 
     def value(predicate: str) -> str | None:
         found = view.value(dataset, predicate)
@@ -262,12 +266,12 @@ def _dataset(site: Site, dataset: str) -> Node:
             downloads[url] = _distribution(url, described, node)
     for url in view.values(dataset, str(VOID.dataDump)):
         downloads.setdefault(url, _distribution(url, None, None))
-    issued = value(DCTERMS + "issued") or data.build_date.isoformat()
+    issued = value(DCTERMS + "issued") or site.setting("build_date").isoformat()
     return _clean({
         "@type": "Dataset", "@id": dataset, "url": dataset,
         "name": value(DCTERMS + "title") or view.label(dataset),
-        "description": value(DCTERMS + "description") or data.description,
-        "license": value(DCTERMS + "license") or data.licence,
+        "description": value(DCTERMS + "description") or site.setting("description"),
+        "license": value(DCTERMS + "license") or site.setting("licence"),
         "dateCreated": value(DCTERMS + "created") or issued,
         "datePublished": issued,
         "version": next((v for v in map(value, VERSION_PREDICATES) if v), None),

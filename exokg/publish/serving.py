@@ -89,7 +89,7 @@ def signposting(site: Site, iri: str, path: str) -> list[dict[str, str]]:
     """
     view = site.view
     resource = iri.split("#", 1)[0]
-    if resource not in view.by_page or page_file(site.iris, resource) != path or not path.endswith(".html"):
+    if not view.describes(resource) or page_file(site.iris, resource) != path or not path.endswith(".html"):
         return []
     if path not in site.resource_paths:
         return []  # not a resource page of plan_resources, which writes the three files beside each

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from pyoxigraph import Triple
 
 from exokg.graph.iris import Iris
-from exokg.publish.view import GraphView, Value, compact
+from exokg.publish.view import GraphView, Slot, Value, compact
 from exokg.query import QueryResult, SavedQuery
 from exokg.validate import ValidationReport
 
@@ -160,10 +160,12 @@ class Site:
 
     def link(self, iri: str, from_path: str) -> Value:
         """A labelled link to a resource: its page when the graph describes it, else the IRI itself."""
+        if self.view.reads is not None:  # where the link leads depends on it, though it is worked out once
+            self.view.describes(iri)
         target = self._targets.get(iri)
         if target is None:
             # Where a link to the resource leads, from the site's root: a page is linked from many others.
-            page = page_file(self.iris, iri) if iri.split("#", 1)[0] in self.view.by_page else None
+            page = page_file(self.iris, iri) if self.view.describes(iri) else None
             target = self._targets[iri] = (page, None if page else web_href(iri))
         page, web = target
         return Value(self.view.label(iri), iri, href=href(from_path, page) if page else web)
@@ -171,10 +173,10 @@ class Site:
     def common(self, iri: str, path: str, label: str | None = None) -> dict[str, Any]:
         """The context every template gets: site title, root, labels, alternates and dump links."""
         stem = path[: -len(".html")]
-        resource = path in self.plan.files or iri.split("#", 1)[0] in self.view.by_page
+        resource = path in self.plan.files or self.view.describes(iri)
         links = [link for make in self.head_links for link in make(iri, path)]
         return {
-            "site_title": self.input.title,
+            "site_title": self.setting("title"),
             "iri": iri,
             "root": href(path, "index.html").removesuffix("index.html"),
             "label": label if label is not None else self.view.label(iri),
@@ -187,6 +189,17 @@ class Site:
             "dumps": [{"href": href(path, f"dump.{ext}"), "name": name} for ext, name in
                       (("ttl", "Turtle"), ("nt", "N-Triples"), ("nt.gz", "N-Triples, gzipped"), ("jsonld", "JSON-LD"))],
         }
+
+    def setting(self, name: str) -> Any:
+        """One of the input's settings (``title``, ``build_date``, …), read as a slot ``("i", name)`` of what a
+        page reads (:attr:`GraphView.reads`)."""
+        if self.view.reads is not None:
+            self.view.reads.add(("i", name))
+        return getattr(self.input, name)
+
+    def held(self, slot: Slot) -> str:
+        """What a slot a page read holds now: a setting's value, or what :meth:`GraphView.held` says."""
+        return repr(getattr(self.input, slot[1])) if slot[0] == "i" else self.view.held(slot)
 
     def add_page(self, path: str, template: str, context: dict[str, Any]) -> str:
         """Render one HTML page into the plan; the page as text."""

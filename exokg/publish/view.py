@@ -37,10 +37,21 @@ class Value:
     href: str | None = None
 
 
+# What a page read of the graph, one *slot* each (exokg.publish.reuse keys a page by what its slots hold):
+# ("v", subject, predicate) the objects of a subject's property, ("w", object, predicate) the subjects linking
+# to an object by a property, ("l", iri) a resource's label, ("t", page) the triples a page describes,
+# ("d", page) whether the graph describes a page at all.
+Slot = tuple[str, ...]
+# Read by a page that read more than slots say (the whole graph): such a page is made again every time.
+EVERYTHING: Slot = ("*",)
+
+
 class GraphView:
     def __init__(self, triples: Sequence[Triple], base: str) -> None:
         self.base = base
         self.triples = triples
+        # While a set, every slot read through the methods below is added to it.
+        self.reads: set[Slot] | None = None
         self.by_page: dict[str, list[Triple]] = defaultdict(list)
         self.out: dict[str, dict[str, list[Triple]]] = defaultdict(lambda: defaultdict(list))
         self.inverse: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
@@ -65,6 +76,8 @@ class GraphView:
 
     def label(self, iri: str) -> str:
         """The resource's label, else a readable form of its IRI; never an empty string."""
+        if self.reads is not None:
+            self.reads.add(("l", iri))
         found = self._labels.get(iri)
         if found:
             return found
@@ -72,6 +85,8 @@ class GraphView:
 
     def values(self, subject: str, predicate: str) -> list[str]:
         """Lexical values (literal text or IRI) of one property, in triple order."""
+        if self.reads is not None:
+            self.reads.add(("v", subject, predicate))
         return [lexical(t.object) for t in self.out.get(subject, {}).get(predicate, [])]
 
     def value(self, subject: str, predicate: str) -> str | None:
@@ -79,10 +94,41 @@ class GraphView:
         return found[0] if found else None
 
     def subjects_with(self, predicate: str, obj: str) -> list[str]:
+        if self.reads is not None:
+            self.reads.add(("w", obj, predicate))
         return sorted(set(self.inverse.get(obj, {}).get(predicate, [])))
 
     def types(self, subject: str) -> list[str]:
         return self.values(subject, RDF_TYPE)
+
+    def statements(self, page: str) -> list[Triple]:
+        """The triples about a page's resource and its hash-IRI parts, in graph order."""
+        if self.reads is not None:
+            self.reads.add(("t", page))
+        return self.by_page.get(page, [])
+
+    def describes(self, iri: str) -> bool:
+        """Whether the graph says anything about the page ``iri`` is on (the resource or one of its parts)."""
+        page = iri.split("#", 1)[0]
+        if self.reads is not None:
+            self.reads.add(("d", page))
+        return page in self.by_page
+
+    def held(self, slot: Slot) -> str:
+        """What a slot (see :data:`Slot`) holds now, as text that differs whenever what it gives differs."""
+        kind = slot[0]
+        if kind == "v":
+            return "\n".join(str(t.object) for t in self.out.get(slot[1], {}).get(slot[2], ()))
+        if kind == "w":
+            return "\n".join(self.inverse.get(slot[1], {}).get(slot[2], ()))
+        if kind == "l":
+            found = self._labels.get(slot[1])
+            return "-" if found is None else "=" + found
+        if kind == "t":
+            return "\n".join(map(str, self.by_page.get(slot[1], ())))
+        if kind == "d":
+            return "1" if slot[1] in self.by_page else "0"
+        raise ValueError(f"not a slot of the graph: {slot!r}")
 
     def as_value(self, term: NamedNode | Literal) -> Value:
         if isinstance(term, NamedNode):
@@ -94,12 +140,14 @@ class GraphView:
 
     def description(self, page: str) -> list[Triple]:
         """The triples a resource's own files hold: its triples, its parts', and labels of what they link to."""
-        own = self.by_page.get(page, [])
+        own = self.statements(page)
         added: set[str] = set()
         extra = []
         for t in own:
             o = t.object
             if isinstance(o, NamedNode) and o.value.split("#", 1)[0] != page and o.value not in added:
+                if self.reads is not None:
+                    self.reads.add(("l", o.value))
                 label = self._labels.get(o.value)
                 if label is not None:
                     added.add(o.value)

@@ -52,10 +52,11 @@ def make_pages(job: dict[str, Any]) -> Answer:
                 files, said = plan_apart(site, (page, path), plan_resource)
                 made.append((i, [(file, staged.release(file)) for file in files], said,
                              site.known_links.pop(path)))
-    kept: Kept = ([], 0, 0)
+    kept: Kept = []
     if reuse is not None and cache is not None:
-        reuse.section.flush()
-        kept = (reuse.section.used(), reuse.section.hits, reuse.section.misses)
+        for section in reuse.sections:
+            section.flush()
+            kept.append((section.used(), section.hits, section.misses))
         cache.close()
     return made, kept
 
