@@ -29,6 +29,7 @@ from exokg.graph.namespaces import CONCEPT_IRI
 from exokg.graph.store import memory_store, open_store, read_turtle_files, read_turtle_folder, write_store
 from exokg.model import Corpus, Source, collector_paused
 from exokg.processes import return_freed_memory
+from exokg.publish.dataset import DUMP_NT
 from exokg.publish.plan import PageWorkers, SiteInput, SitePlan, plan_site
 from exokg.publish.render import make_renderer, read_assets, render_with
 from exokg.publish.reuse import PageReuse
@@ -216,7 +217,11 @@ def build(config: Config, *, publish_anyway: bool = False, strict: bool = False,
                                      + "\n  ".join(found[:shown]) + more,
                                      "fix what they name, or build without --strict to publish all the same")
                 with stage(stages, "write"):
-                    write_store(graph.triples, config.workdir)
+                    # The site's N-Triples dump is the graph's: the store of the last build was made from the one
+                    # in place, and is brought to this one by the lines that differ.
+                    dump = staged.folder / DUMP_NT
+                    write_store(graph.triples, config.workdir, source=dump if dump.is_file() else None,
+                                previous=config.output_dir / DUMP_NT)
                     (config.workdir / STAMP_FILE).write_text(graph_stamp(config) + "\n", encoding="utf-8")
                     log.info("putting %d file(s) in place at %s", len(plan.files), config.output_dir)
                     bytes_written = write_site(plan.files, config.output_dir)

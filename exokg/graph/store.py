@@ -7,6 +7,8 @@ from one build to the next.
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -20,6 +22,9 @@ from exokg.graph.mapping import triple_order
 from exokg.graph.namespaces import PREFIXES
 
 STORE_DIR = "store"
+# Beside the store: the SHA-256 of the N-Triples file it was made from (see write_store).
+STORE_SOURCE = "store.source.sha256"
+log = logging.getLogger("exokg")
 
 
 def ntriples(triples: Iterable[Triple]) -> bytes:
@@ -74,25 +79,98 @@ def _fill(store: Store, triples: Iterable[Triple]) -> None:
         store.bulk_load(serialize(chunk, format=RdfFormat.N_TRIPLES), format=RdfFormat.N_TRIPLES)
 
 
-def write_store(triples: Iterable[Triple], workdir: Path) -> Path:
-    """Write the graph as an on-disk store under ``workdir``, replacing any previous one whole."""
+def write_store(triples: Sequence[Triple], workdir: Path, *, source: Path | None = None,
+                previous: Path | None = None) -> Path:
+    """Write the graph as an on-disk store under ``workdir``, replacing any previous one whole.
+
+    The new store is made beside the previous one and swapped in. ``source`` is a file of ``triples`` as
+    N-Triples (the site's dump, already written) and ``previous`` the file the previous build wrote there: when
+    the previous store was made from that file (its digest is kept beside the store), a copy of the previous
+    store (a checkpoint: its files hard-linked) is changed by the lines the two files do not share, which is
+    much quicker than loading the graph when few differ (:func:`_updated`).
+    """
     workdir.mkdir(parents=True, exist_ok=True)
-    target = workdir / STORE_DIR
+    target, kept = workdir / STORE_DIR, workdir / STORE_SOURCE
+    made_from = hashlib.sha256(source.read_bytes()).hexdigest() if source is not None else None
     staging = Path(tempfile.mkdtemp(prefix=".store-", dir=workdir))
     try:
-        store = Store(str(staging / "db"))
-        _fill(store, triples)
-        store.flush()
-        del store
+        db = staging / "db"
+        if not (target.is_dir() and source is not None and previous is not None and _kept(kept, previous)
+                and _updated(target, db, previous, source, len(triples))):
+            shutil.rmtree(db, ignore_errors=True)
+            store = Store(str(db))
+            _fill(store, triples)
+            store.flush()
+            del store
+        # Whatever stops the swap, no digest names a store it was not made from.
+        kept.unlink(missing_ok=True)
         old = workdir / ".store-old"
         if target.exists():
             shutil.rmtree(old, ignore_errors=True)
             target.rename(old)
-        (staging / "db").rename(target)
+        db.rename(target)
         shutil.rmtree(old, ignore_errors=True)
+        if made_from is not None:
+            kept.write_text(made_from + "\n", encoding="ascii")
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+def _kept(kept: Path, previous: Path) -> bool:
+    """Whether the store was made from the N-Triples file ``previous`` (the digest ``kept`` names)."""
+    try:
+        return kept.read_text(encoding="ascii").strip() == hashlib.sha256(previous.read_bytes()).hexdigest()
+    except OSError:
+        return False
+
+
+_STRING = b'"^^<http://www.w3.org/2001/XMLSchema#string> .'
+
+
+def _subject_predicate(line: bytes) -> bytes:
+    """The subject and predicate of an N-Triples line (IRIs: no space within)."""
+    return line[: line.find(b" ", line.find(b" ") + 1)]
+
+
+# Beyond this share of the graph's triples changed, loading it anew is as quick as changing a copy.
+_UPDATE_SHARE = 0.2
+
+
+def _updated(target: Path, db: Path, previous: Path, source: Path, size: int) -> bool:
+    """Whether ``db`` is now a store of the N-Triples ``source``, made from a copy of the store at ``target``
+    (made from ``previous``) by removing and adding the lines the two files do not share: ``False`` when the
+    store cannot be copied, either file holds blank nodes (whose labels are the parser's own, so a line names
+    no triple of the store), or more than a share of the graph's ``size`` triples changed."""
+    held, lines = set(previous.read_bytes().splitlines()), set(source.read_bytes().splitlines())
+    if len(lines) != size:  # not a file of the graph's triples, one a line
+        return False
+    removed, added = sorted(held - lines), sorted(lines - held)
+    del held
+    if len(removed) + len(added) > _UPDATE_SHARE * size \
+            or any(b"_:" in line for changed in (removed, added) for line in changed):
+        return False
+    # The store keeps numbers, dates and booleans by value: removing "1.0" removes "1" of the same subject and
+    # property, which another line may still hold. Those lines are added again after the removals.
+    by_value = {_subject_predicate(line) for line in removed if b'"^^<' in line and not line.endswith(_STRING)}
+    if by_value:
+        added = sorted({*added, *(line for line in lines if _subject_predicate(line) in by_value)})
+    del lines
+    try:
+        Store(str(target)).backup(str(db))
+    except (OSError, RuntimeError) as exc:  # RocksDB reports a damaged store as a RuntimeError
+        log.debug("%s: not copied, the graph is loaded anew (%s)", target, exc)
+        return False
+    store = Store(str(db))
+    # Removed first: a literal the graph writes in another form than the store's canonical one ("1.0" for "1")
+    # is the same triple on both sides, removed and added again.
+    for quad in parse(b"\n".join(removed), format=RdfFormat.N_TRIPLES):
+        store.remove(quad)
+    store.extend(parse(b"\n".join(added), format=RdfFormat.N_TRIPLES))
+    store.flush()
+    log.debug("%s: %d triple(s) removed from a copy of the previous store and %d added", db, len(removed),
+              len(added))
+    return True
 
 
 def open_store(workdir: Path) -> Store | None:

@@ -57,9 +57,11 @@ class Dump:
     compression: str | None = None  # the media type of the compression, when compressed
 
 
+# The graph as N-Triples, one triple a line in the graph's order (the on-disk store is made from it too).
+DUMP_NT = "dump.nt"
 DUMPS = (
     Dump("dump.ttl", "Turtle", "text/turtle", FORMATS + "Turtle"),
-    Dump("dump.nt", "N-Triples", "application/n-triples", FORMATS + "N-Triples"),
+    Dump(DUMP_NT, "N-Triples", "application/n-triples", FORMATS + "N-Triples"),
     Dump("dump.nt.gz", "N-Triples, gzip-compressed", "application/n-triples", FORMATS + "N-Triples",
          "application/gzip"),
     Dump("dump.jsonld", "JSON-LD", "application/ld+json", FORMATS + "JSON-LD"),
@@ -214,7 +216,7 @@ def describe(site: Site) -> Description:
 
         add("dump.ttl", store.turtle(graph))
         nt = store.ntriples(graph)
-        add("dump.nt", nt)
+        add(DUMP_NT, nt)
         # mtime 0 and no file name in the header: the same graph always gives the same bytes. Level 6, gzip's
         # own default: on the 1,000-article dump level 9 took 3.5 s for a file 7.1 % smaller than level 6's 1.4 s,
         # in the serial part of every build (decision 0008).

@@ -19,7 +19,7 @@ import contextlib
 from typing import Any
 
 from exokg.errors import QueryError
-from exokg.publish.dataset import describe, human_size
+from exokg.publish.dataset import DUMP_NT, describe, human_size
 from exokg.publish.search import index_json
 from exokg.publish.site import Site
 from exokg.publish.vendor import ship_package
@@ -30,7 +30,7 @@ SPARQL_PAGE = "sparql.html"
 # are JSON-LD).
 COOKBOOK_JSON = "sparql/cookbook.json"
 # The N-Triples dump, and the same bytes gzipped (a tenth of the download where the browser can unpack it).
-DUMP = "dump.nt"
+DUMP = DUMP_NT
 DUMP_GZ = "dump.nt.gz"
 # The library's browser build (an ES module that compiles the WebAssembly binary) and the package's README,
 # which states its licence (MIT or Apache-2.0): the package ships no separate licence file.
