@@ -173,7 +173,7 @@ class Site:
     def common(self, iri: str, path: str, label: str | None = None) -> dict[str, Any]:
         """The context every template gets: site title, root, labels, alternates and dump links."""
         stem = path[: -len(".html")]
-        resource = path in self.plan.files or self.view.describes(iri)
+        resource = self.view.describes(iri) or path in self.plan.files
         links = [link for make in self.head_links for link in make(iri, path)]
         return {
             "site_title": self.setting("title"),
