@@ -3,6 +3,7 @@ N-Triples that changed, and the same store either way."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from pathlib import Path
@@ -89,7 +90,7 @@ def test_a_number_removed_in_one_form_stays_stored_in_another(tmp_path: Path) ->
 
 
 @pytest.mark.parametrize("change", ["most of the graph", "blank nodes", "a damaged store", "an edited dump",
-                                    "no kept digest"])
+                                    "no kept digest", "a dump that is not the graph"])
 def test_a_store_is_loaded_anew_when_a_copy_would_not_do(tmp_path: Path, caplog: pytest.LogCaptureFixture,
                                                          change: str) -> None:
     builds, first = Builds(tmp_path), _graph()
@@ -105,11 +106,18 @@ def test_a_store_is_loaded_anew_when_a_copy_would_not_do(tmp_path: Path, caplog:
     elif change == "an edited dump":
         with (tmp_path / "dump-1.nt").open("ab") as dump:
             dump.write(b"<https://example.org/y> <https://example.org/p> \"added by hand\" .\n")
-    else:
+    elif change == "no kept digest":
         (builds.workdir / STORE_SOURCE).unlink()
     with caplog.at_level(logging.DEBUG, logger="exokg"):
-        builds.write(second)
+        if change == "a dump that is not the graph":
+            dump = tmp_path / "dump-2.nt"
+            dump.write_bytes(ntriples(second) + b"<https://example.org/y> <https://example.org/p> \"more\" .\n")
+            write_store(second, builds.workdir, source=dump, previous=tmp_path / "dump-1.nt")
+        else:
+            builds.write(second)
     assert not re.findall(UPDATED, caplog.text)
+    # What is kept names what the store holds, whatever the files said.
+    assert (builds.workdir / STORE_SOURCE).read_text() == hashlib.sha256(ntriples(second)).hexdigest() + "\n"
     if change == "blank nodes":
         store = open_store(builds.workdir)
         assert store is not None and len(store) == len(second)

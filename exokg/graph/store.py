@@ -13,6 +13,7 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import rdflib
 from pyoxigraph import RdfFormat, Store, Triple, parse, serialize
@@ -22,7 +23,7 @@ from exokg.graph.mapping import triple_order
 from exokg.graph.namespaces import PREFIXES
 
 STORE_DIR = "store"
-# Beside the store: the SHA-256 of the N-Triples file it was made from (see write_store).
+# Beside the store: the SHA-256 of what it holds as N-Triples, one triple a line (see write_store).
 STORE_SOURCE = "store.source.sha256"
 log = logging.getLogger("exokg")
 
@@ -66,40 +67,51 @@ def memory_store(triples: Iterable[Triple]) -> Store:
 _CHUNK = 200_000
 
 
-def _fill(store: Store, triples: Iterable[Triple]) -> None:
+def _fill(store: Store, triples: Iterable[Triple], digest: Any = None) -> None:
     """Add the triples to the store's default graph. They go through N-Triples text, serialised and parsed in
-    native code: making a Quad of each triple in Python took twice as long (5.7 s against 3.1 s for 834,000)."""
+    native code: making a Quad of each triple in Python took twice as long (5.7 s against 3.1 s for 834,000).
+    ``digest`` (a :mod:`hashlib` object), when given, is updated with the text: :func:`ntriples` of them."""
     chunk: list[Triple] = []
     for triple in triples:
         chunk.append(triple)
         if len(chunk) == _CHUNK:
-            store.bulk_load(serialize(chunk, format=RdfFormat.N_TRIPLES), format=RdfFormat.N_TRIPLES)
+            _load(store, serialize(chunk, format=RdfFormat.N_TRIPLES) or b"", digest)
             chunk = []
     if chunk:
-        store.bulk_load(serialize(chunk, format=RdfFormat.N_TRIPLES), format=RdfFormat.N_TRIPLES)
+        _load(store, serialize(chunk, format=RdfFormat.N_TRIPLES) or b"", digest)
+
+
+def _load(store: Store, text: bytes, digest: Any) -> None:
+    store.bulk_load(text, format=RdfFormat.N_TRIPLES)
+    if digest is not None:
+        digest.update(text)
 
 
 def write_store(triples: Sequence[Triple], workdir: Path, *, source: Path | None = None,
                 previous: Path | None = None) -> Path:
     """Write the graph as an on-disk store under ``workdir``, replacing any previous one whole.
 
-    The new store is made beside the previous one and swapped in. ``source`` is a file of ``triples`` as
-    N-Triples (the site's dump, already written) and ``previous`` the file the previous build wrote there: when
-    the previous store was made from that file (its digest is kept beside the store), a copy of the previous
-    store (a checkpoint: its files hard-linked) is changed by the lines the two files do not share, which is
-    much quicker than loading the graph when few differ (:func:`_updated`).
+    The new store is made beside the previous one and swapped in. Beside it is kept the SHA-256 of what it
+    holds as N-Triples (:func:`ntriples`). ``source`` is a file of ``triples`` as N-Triples (the site's dump,
+    already written) and ``previous`` the file the previous build wrote there: when the previous store holds
+    what that file holds (by the digest kept), a copy of the previous store (a checkpoint: its files
+    hard-linked) is changed by the lines the two files do not share, which is much quicker than loading the
+    graph when few differ (:func:`_updated`).
     """
     workdir.mkdir(parents=True, exist_ok=True)
     target, kept = workdir / STORE_DIR, workdir / STORE_SOURCE
-    made_from = hashlib.sha256(source.read_bytes()).hexdigest() if source is not None else None
     staging = Path(tempfile.mkdtemp(prefix=".store-", dir=workdir))
     try:
         db = staging / "db"
-        if not (target.is_dir() and source is not None and previous is not None and _kept(kept, previous)
-                and _updated(target, db, previous, source, len(triples))):
+        made_from = None
+        if target.is_dir() and source is not None and previous is not None and _kept(kept, previous):
+            made_from = _updated(target, db, previous, source, len(triples))
+        if made_from is None:
             shutil.rmtree(db, ignore_errors=True)
             store = Store(str(db))
-            _fill(store, triples)
+            digest = hashlib.sha256()
+            _fill(store, triples, digest)
+            made_from = digest.hexdigest()
             store.flush()
             del store
         # Whatever stops the swap, no digest names a store it was not made from.
@@ -110,15 +122,14 @@ def write_store(triples: Sequence[Triple], workdir: Path, *, source: Path | None
             target.rename(old)
         db.rename(target)
         shutil.rmtree(old, ignore_errors=True)
-        if made_from is not None:
-            kept.write_text(made_from + "\n", encoding="ascii")
+        kept.write_text(made_from + "\n", encoding="ascii")
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
 
 
 def _kept(kept: Path, previous: Path) -> bool:
-    """Whether the store was made from the N-Triples file ``previous`` (the digest ``kept`` names)."""
+    """Whether the store holds what the N-Triples file ``previous`` holds (the digest ``kept`` names)."""
     try:
         return kept.read_text(encoding="ascii").strip() == hashlib.sha256(previous.read_bytes()).hexdigest()
     except OSError:
@@ -137,19 +148,23 @@ def _subject_predicate(line: bytes) -> bytes:
 _UPDATE_SHARE = 0.2
 
 
-def _updated(target: Path, db: Path, previous: Path, source: Path, size: int) -> bool:
-    """Whether ``db`` is now a store of the N-Triples ``source``, made from a copy of the store at ``target``
-    (made from ``previous``) by removing and adding the lines the two files do not share: ``False`` when the
-    store cannot be copied, either file holds blank nodes (whose labels are the parser's own, so a line names
-    no triple of the store), or more than a share of the graph's ``size`` triples changed."""
-    held, lines = set(previous.read_bytes().splitlines()), set(source.read_bytes().splitlines())
-    if len(lines) != size:  # not a file of the graph's triples, one a line
-        return False
+def _updated(target: Path, db: Path, previous: Path, source: Path, size: int) -> str | None:
+    """The SHA-256 of ``source`` when ``db`` is now a store of what that N-Triples file holds, made from a copy of
+    the store at ``target`` (which holds what ``previous`` holds) by removing and adding the lines the two files
+    do not share. ``None`` when ``source`` is not ``size`` lines (the graph's triples), the store cannot be
+    copied, either file holds blank nodes (whose labels are the parser's own, so a line names no triple of the
+    store), or more than a share of the triples changed."""
+    text = source.read_bytes()
+    held, lines = set(previous.read_bytes().splitlines()), set(text.splitlines())
+    made_from = hashlib.sha256(text).hexdigest()
+    del text
+    if len(lines) != size:
+        return None
     removed, added = sorted(held - lines), sorted(lines - held)
     del held
     if len(removed) + len(added) > _UPDATE_SHARE * size \
             or any(b"_:" in line for changed in (removed, added) for line in changed):
-        return False
+        return None
     # The store keeps numbers, dates and booleans by value: removing "1.0" removes "1" of the same subject and
     # property, which another line may still hold. Those lines are added again after the removals.
     by_value = {_subject_predicate(line) for line in removed if b'"^^<' in line and not line.endswith(_STRING)}
@@ -160,7 +175,7 @@ def _updated(target: Path, db: Path, previous: Path, source: Path, size: int) ->
         Store(str(target)).backup(str(db))
     except (OSError, RuntimeError) as exc:  # RocksDB reports a damaged store as a RuntimeError
         log.debug("%s: not copied, the graph is loaded anew (%s)", target, exc)
-        return False
+        return None
     store = Store(str(db))
     # Removed first: a literal the graph writes in another form than the store's canonical one ("1.0" for "1")
     # is the same triple on both sides, removed and added again.
@@ -170,7 +185,7 @@ def _updated(target: Path, db: Path, previous: Path, source: Path, size: int) ->
     store.flush()
     log.debug("%s: %d triple(s) removed from a copy of the previous store and %d added", db, len(removed),
               len(added))
-    return True
+    return made_from
 
 
 def open_store(workdir: Path) -> Store | None:
