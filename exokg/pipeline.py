@@ -217,8 +217,8 @@ def build(config: Config, *, publish_anyway: bool = False, strict: bool = False,
                                      + "\n  ".join(found[:shown]) + more,
                                      "fix what they name, or build without --strict to publish all the same")
                 with stage(stages, "write"):
-                    # The site's N-Triples dump is the graph's: the store of the last build was made from the one
-                    # in place, and is brought to this one by the lines that differ.
+                    # The site's N-Triples dump is the graph's: the last build's store, which held what the dump in
+                    # place holds, is brought to this one by the lines that differ.
                     dump = staged.folder / DUMP_NT
                     write_store(graph.triples, config.workdir, source=dump if dump.is_file() else None,
                                 previous=config.output_dir / DUMP_NT)

@@ -136,9 +136,6 @@ def _kept(kept: Path, previous: Path) -> bool:
         return False
 
 
-_STRING = b'"^^<http://www.w3.org/2001/XMLSchema#string> .'
-
-
 def _subject_predicate(line: bytes) -> bytes:
     """The subject and predicate of an N-Triples line (IRIs: no space within)."""
     return line[: line.find(b" ", line.find(b" ") + 1)]
@@ -167,7 +164,8 @@ def _updated(target: Path, db: Path, previous: Path, source: Path, size: int) ->
         return None
     # The store keeps numbers, dates and booleans by value: removing "1.0" removes "1" of the same subject and
     # property, which another line may still hold. Those lines are added again after the removals.
-    by_value = {_subject_predicate(line) for line in removed if b'"^^<' in line and not line.endswith(_STRING)}
+    # (A string is written without its datatype, so a typed literal's line is one of those.)
+    by_value = {_subject_predicate(line) for line in removed if b'"^^<' in line}
     if by_value:
         added = sorted({*added, *(line for line in lines if _subject_predicate(line) in by_value)})
     del lines

@@ -45,8 +45,8 @@ RUN = 50
 # What a worker answers, for each page it made: (page index, [(path, size)] of the files it wrote, the page
 # last, warnings, the page's link targets as plan.page_links reads them).
 Made = list[tuple[int, list[tuple[str, int]], list[str], list[str]]]
-# With the build cache (exokg.publish.reuse): the keys of the entries a worker used or kept, its hits, its misses.
-# For each of the page cache's sections (PageReuse.sections): the keys of the entries used or kept, hits, misses.
+# With the build cache (exokg.publish.reuse), for each of its page sections (PageReuse.sections): the keys of the
+# entries a worker used or kept, its hits, its misses.
 Kept = list[tuple[list[str], int, int]]
 Answer = tuple[Made, Kept]
 

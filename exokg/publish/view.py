@@ -40,7 +40,8 @@ class Value:
 # What a page read of the graph, one *slot* each (exokg.publish.reuse keys a page by what its slots hold):
 # ("v", subject, predicate) the objects of a subject's property, ("w", object, predicate) the subjects linking
 # to an object by a property, ("l", iri) a resource's label, ("t", page) the triples a page describes,
-# ("d", page) whether the graph describes a page at all.
+# ("d", page) whether the graph describes a page at all; and ("i", name) one of the site's settings
+# (exokg.publish.site.Site.setting).
 Slot = tuple[str, ...]
 # Read by a page that read more than slots say (the whole graph): such a page is made again every time.
 EVERYTHING: Slot = ("*",)
