@@ -104,8 +104,8 @@ def write_store(triples: Sequence[Triple], workdir: Path, *, source: Path | None
     try:
         db = staging / "db"
         made_from = None
-        if target.is_dir() and source is not None and previous is not None and _kept(kept, previous):
-            made_from = _updated(target, db, previous, source, len(triples))
+        if target.is_dir() and source is not None and previous is not None:
+            made_from = _updated(target, db, kept, previous, source, len(triples))
         if made_from is None:
             shutil.rmtree(db, ignore_errors=True)
             store = Store(str(db))
@@ -128,14 +128,6 @@ def write_store(triples: Sequence[Triple], workdir: Path, *, source: Path | None
     return target
 
 
-def _kept(kept: Path, previous: Path) -> bool:
-    """Whether the store holds what the N-Triples file ``previous`` holds (the digest ``kept`` names)."""
-    try:
-        return kept.read_text(encoding="ascii").strip() == hashlib.sha256(previous.read_bytes()).hexdigest()
-    except OSError:
-        return False
-
-
 def _subject_predicate(line: bytes) -> bytes:
     """The subject and predicate of an N-Triples line (IRIs: no space within)."""
     return line[: line.find(b" ", line.find(b" ") + 1)]
@@ -145,16 +137,21 @@ def _subject_predicate(line: bytes) -> bytes:
 _UPDATE_SHARE = 0.2
 
 
-def _updated(target: Path, db: Path, previous: Path, source: Path, size: int) -> str | None:
+def _updated(target: Path, db: Path, kept: Path, previous: Path, source: Path, size: int) -> str | None:
     """The SHA-256 of ``source`` when ``db`` is now a store of what that N-Triples file holds, made from a copy of
-    the store at ``target`` (which holds what ``previous`` holds) by removing and adding the lines the two files
-    do not share. ``None`` when ``source`` is not ``size`` lines (the graph's triples), the store cannot be
-    copied, either file holds blank nodes (whose labels are the parser's own, so a line names no triple of the
-    store), or more than a share of the triples changed."""
-    text = source.read_bytes()
-    held, lines = set(previous.read_bytes().splitlines()), set(text.splitlines())
+    the store at ``target`` by removing and adding the lines the two files do not share. ``None`` when the
+    store does not hold what ``previous`` holds (the digest ``kept`` names), ``source`` is not ``size`` lines
+    (the graph's triples), the store cannot be copied, either file holds blank nodes (whose labels are the
+    parser's own, so a line names no triple of the store), or more than a share of the triples changed."""
+    try:
+        before, text, expected = previous.read_bytes(), source.read_bytes(), kept.read_text(encoding="ascii")
+    except OSError:
+        return None
+    if hashlib.sha256(before).hexdigest() != expected.strip():
+        return None
+    held, lines = set(before.splitlines()), set(text.splitlines())
     made_from = hashlib.sha256(text).hexdigest()
-    del text
+    del before, text
     if len(lines) != size:
         return None
     removed, added = sorted(held - lines), sorted(lines - held)

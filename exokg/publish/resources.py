@@ -82,15 +82,17 @@ def plan_resource(site: Site, page: str, path: str) -> list[str]:
     as it is made, into :attr:`Site.known_links`.
 
     With :attr:`Site.reuse`, a page whose inputs are those of a page of the previous build is that page's
-    files, linked (:mod:`exokg.publish.reuse`), and a page made anew is kept for the next build.
+    files, linked (:mod:`exokg.publish.reuse`), and a page made anew is kept for the next build. Unless it
+    reads the whole site, a page whose reads of the graph are unchanged is not even worked out.
     """
     stem = path[: -len(".html")]
     made = [f"{stem}.{ext}" for ext, _, _ in FORMATS]
+    files = [*made, path]
     reuse, view = site.reuse, site.view
     # A page that reads the whole site is worked out every time; any other is known by what it read.
     by_reads = reuse is not None and reuse.on and not needs_whole_site(site, page)
     known = reuse.unchanged(site, path) if by_reads and reuse is not None else None
-    if reuse is not None and known is not None and (links := reuse.take(known, [*made, path])) is not None:
+    if reuse is not None and known is not None and (links := reuse.take(known, files)) is not None:
         return _taken(site, made, path, links)
     warned = len(site.plan.warnings)
     if by_reads:
@@ -104,23 +106,23 @@ def plan_resource(site: Site, page: str, path: str) -> list[str]:
     ntriples = store.ntriples(description)
     key = reuse.key(path, template, ntriples, context) if reuse is not None else None
     # The page under a key just looked for is not there as it was kept: it is made.
-    if reuse is not None and key is not None and key != known and (links := reuse.take(key, [*made, path])) is not None:
-        if reads is not None and len(site.plan.warnings) == warned:
-            reuse.keep_reads(site, path, reads, key)
-        return _taken(site, made, path, links)
-    site.add_file(made[0], store.turtle(description))
-    site.add_file(made[1], store.jsonld(description))
-    site.add_file(made[2], ntriples)
-    html = site.add_page(path, template, context)
-    # Read here, where the page is text already, rather than read back by the link check; one string object
-    # for each target that repeats across pages (the same folders, the same targets).
-    links = site.known_links[path] = [sys.intern(target) for target in page_links(html)]
-    if reuse is not None and key is not None:
-        reuse.keep(key, [*made, path], links)
-        # A page that warned is worked out again, to warn again.
-        if reads is not None and len(site.plan.warnings) == warned:
-            reuse.keep_reads(site, path, reads, key)
-    return [*made, path]
+    taken = reuse.take(key, files) if reuse is not None and key is not None and key != known else None
+    if taken is not None:
+        _taken(site, made, path, taken)
+    else:
+        site.add_file(made[0], store.turtle(description))
+        site.add_file(made[1], store.jsonld(description))
+        site.add_file(made[2], ntriples)
+        html = site.add_page(path, template, context)
+        # Read here, where the page is text already, rather than read back by the link check; one string object
+        # for each target that repeats across pages (the same folders, the same targets).
+        links = site.known_links[path] = [sys.intern(target) for target in page_links(html)]
+        if reuse is not None and key is not None:
+            reuse.keep(key, files, links)
+    # A page that warned is worked out again, to warn again.
+    if reuse is not None and key is not None and reads is not None and len(site.plan.warnings) == warned:
+        reuse.keep_reads(site, path, reads, key)
+    return files
 
 
 def _taken(site: Site, made: list[str], path: str, links: list[str]) -> list[str]:

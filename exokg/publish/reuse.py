@@ -1,13 +1,16 @@
 """Resource pages of the previous build used again, when what they are made from has not changed.
 
 A resource's page and its three RDF files are a function of the page's template, its template context and
-its description (:func:`exokg.publish.resources.plan_resource`), given the code and the templates. A rebuild
-still works out the context and the description of every page, which reads the graph, but a page whose
-:meth:`PageReuse.key` (a digest of all of them) is in the build cache is not rendered, serialised or written
-again: its four files are hard-linked from the site in place into the staging folder. A page's entry in the
-cache names each file with its inode, size and modification time as written, and a file that no longer
-matches them (edited, replaced, a site put there by something else) makes the page a miss, rendered anew.
-The entry also keeps the page's link targets, which the link check would otherwise read from its HTML.
+its description (:func:`exokg.publish.resources.plan_resource`), given the code and the templates. A page
+whose :meth:`PageReuse.key` (a digest of all of them) is in the build cache is not rendered, serialised or
+written again: its four files are hard-linked from the site in place into the staging folder. Working out
+the context and description is itself skipped when every slot of the graph the page read as it was made
+holds what it held then (:meth:`PageReuse.unchanged`; docs/decisions/0013-pages-by-what-they-read.md).
+
+A page's entry in the cache names each file with its inode, size and modification time as written, and a
+file that no longer matches them (edited, replaced, a site put there by something else) makes the page a
+miss, rendered anew. The entry also keeps the page's link targets, which the link check would otherwise read
+from its HTML.
 
 The output is byte for byte the clean build's: a hit is only what the same key made before. A linked file
 is the previous site's file, so nothing may write through it: :func:`exokg.publish.write.write_file`
@@ -110,7 +113,7 @@ class PageReuse:
         def link(entry: Entry) -> bool:
             try:
                 files, links = entry
-                targets = pickle.loads(zlib.decompress(links))
+                targets = _unpacked(links)
             except Exception:  # a damaged entry is only a miss, as in the cache itself
                 return False
             if [path for path, *_ in files] != list(paths) or not isinstance(targets, list):
@@ -158,7 +161,7 @@ class PageReuse:
         def same(entry: Reads) -> bool:
             try:
                 digest, key, packed = entry
-                if held_digest(site, pickle.loads(zlib.decompress(packed))) != digest:
+                if held_digest(site, _unpacked(packed)) != digest:
                     return False
             except Exception:  # a damaged entry is only a miss
                 return False
@@ -173,8 +176,7 @@ class PageReuse:
         if EVERYTHING in reads:
             return
         slots = sorted(reads)
-        packed = zlib.compress(pickle.dumps(slots, protocol=pickle.HIGHEST_PROTOCOL), 1)
-        self.reads_section.put_key(self._reads_key(site, path), (held_digest(site, slots), key, packed))
+        self.reads_section.put_key(self._reads_key(site, path), (held_digest(site, slots), key, _packed(slots)))
 
     @property
     def sections(self) -> tuple[CacheSection, CacheSection]:
@@ -191,8 +193,17 @@ class PageReuse:
         for path in files:
             found = os.stat(self.staged.folder / path)
             stats.append((path, found.st_ino, found.st_size, found.st_mtime_ns))
-        return tuple(stats), zlib.compress(pickle.dumps(links, protocol=pickle.HIGHEST_PROTOCOL), 1)
+        return tuple(stats), _packed(links)
 
     def keep(self, key: str, files: Sequence[str], links: list[str]) -> None:
         """Keep the page just written under ``key``, for the next build."""
         self.section.put_key(key, self.entry(files, links))
+
+
+def _packed(value: Any) -> bytes:
+    """A list an entry keeps (link targets, slots), pickled and compressed: quick, since most pages are kept."""
+    return zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+
+def _unpacked(data: bytes) -> Any:
+    return pickle.loads(zlib.decompress(data))

@@ -30,7 +30,8 @@ from exokg.publish.write import StagedFiles
 
 def make_pages(job: dict[str, Any]) -> Answer:
     """The pages this process takes, each as its files (the page last), the warnings it gave and its link
-    targets; with the build cache, the keys of the entries it used or kept, and its hits and misses."""
+    targets; with the build cache, for each of its page sections, the keys of the entries it used or kept,
+    and its hits and misses."""
     data = dataclasses.replace(job["input"], triples=_triples(path=job["graph"]),
                                vocabulary=_triples(job["vocabulary"]))
     env = make_renderer(Path(job["site_dir"]))
@@ -53,11 +54,11 @@ def make_pages(job: dict[str, Any]) -> Answer:
                 made.append((i, [(file, staged.release(file)) for file in files], said,
                              site.known_links.pop(path)))
     kept: Kept = []
-    if reuse is not None and cache is not None:
+    if reuse is not None:
         for section in reuse.sections:
             section.flush()
             kept.append((section.used(), section.hits, section.misses))
-        cache.close()
+        reuse.section.cache.close()
     return made, kept
 
 
