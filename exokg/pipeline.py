@@ -26,7 +26,7 @@ from exokg.graph.claims import StatedClaim, map_claims
 from exokg.graph.iris import Iris
 from exokg.graph.mapping import DatasetInfo, lexical, map_bibliography, sort_triples
 from exokg.graph.namespaces import CONCEPT_IRI
-from exokg.graph.store import memory_store, open_store, read_turtle_files, read_turtle_folder, write_store
+from exokg.graph.store import load_graph, memory_store, open_store, read_turtle_files, read_turtle_folder, write_store
 from exokg.model import Corpus, Source, collector_paused
 from exokg.processes import return_freed_memory
 from exokg.publish.dataset import DUMP_NT
@@ -40,7 +40,8 @@ from exokg.records import merge_records
 from exokg.sources import read_corpus
 from exokg.sources.retrieval import is_record as is_retrieval_record
 from exokg.timing import Stages, stage
-from exokg.validate import ValidationReport, load_shapes, validate_triples
+from exokg.validate import ValidationReport, load_shapes
+from exokg.validate.incremental import KeptReports, validate_build
 from exokg.works import Bibliography, resolve
 
 log = logging.getLogger("exokg")
@@ -181,10 +182,14 @@ def build(config: Config, *, publish_anyway: bool = False, strict: bool = False,
         log.info("validating against %s", config.shapes_dir)
         with stage(stages, "shacl"):
             # One store for the validation and the saved queries the site shows: filling one costs ≈ 3.5 s per
-            # 1,000 articles.
-            store: Store | None = memory_store(graph.triples)
-            report = validate_triples(graph.triples, load_shapes(config.shapes_dir),
-                                      cache_dir=config.workdir / "shacl", store=store)
+            # 1,000 articles. The graph the site in place publishes is what the change is worked out from.
+            loaded = load_graph(graph.triples, config.output_dir / DUMP_NT)
+            store: Store | None = loaded.store
+            change = loaded.change
+            kept = KeptReports(cache, config.shapes_dir) if cache is not None else None
+            report = validate_build(graph.triples, load_shapes(config.shapes_dir), loaded, kept=kept,
+                                    cache_dir=config.workdir / "shacl")
+            del loaded
         plan = SitePlan()
         published = False
         bytes_written = 0
@@ -217,11 +222,9 @@ def build(config: Config, *, publish_anyway: bool = False, strict: bool = False,
                                      + "\n  ".join(found[:shown]) + more,
                                      "fix what they name, or build without --strict to publish all the same")
                 with stage(stages, "write"):
-                    # The site's N-Triples dump is the graph's: the last build's store, which held what the dump in
-                    # place holds, is brought to this one by the lines that differ.
-                    dump = staged.folder / DUMP_NT
-                    write_store(graph.triples, config.workdir, source=dump if dump.is_file() else None,
-                                previous=config.output_dir / DUMP_NT)
+                    # The last build's store, which held the graph of the dump in place, is brought to this one by
+                    # the lines that differ.
+                    write_store(graph.triples, config.workdir, change=change)
                     (config.workdir / STAMP_FILE).write_text(graph_stamp(config) + "\n", encoding="utf-8")
                     log.info("putting %d file(s) in place at %s", len(plan.files), config.output_dir)
                     bytes_written = write_site(plan.files, config.output_dir)

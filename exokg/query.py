@@ -338,16 +338,23 @@ def bind(query: SavedQuery, values: Mapping[str, str]) -> str:
         terms.append(sparql_term(p.term(value, query.name)))
     if not names:
         return query.text
-    bound = dict(zip(names, terms, strict=True))
-    # A sub-SELECT sees none of the outer group's bindings, so each one that mentions a parameter gets a
+    return with_values(query.text, names, [terms])
+
+
+def with_values(text: str, variables: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """The query text with a ``VALUES`` block of ``rows`` (terms in SPARQL syntax, :func:`sparql_term`) for
+    ``variables`` (``?name``) at the top of its WHERE group, and of each sub-SELECT group that mentions any of
+    them (with those columns only)."""
+    # A sub-SELECT sees none of the outer group's bindings, so each one that mentions a variable gets a
     # VALUES block of its own. That is what grlc's substitution of the value into the text means, and it lets
-    # the engine start a sub-query from the value instead of evaluating it for every possible one.
-    groups = [(_where_brace(query.text), list(bound))]
-    groups += [(at, [v for v in bound if v in inside]) for at, inside in _subselect_groups(query.text)]
-    text = query.text
-    for at, variables in sorted(groups, reverse=True):
-        if variables:
-            block = (f"VALUES ({' '.join(variables)}) {{ ({' '.join(bound[v] for v in variables)}) }}\n")
+    # the engine start a sub-query from the values instead of evaluating it for every possible one.
+    groups = [(_where_brace(text), list(variables))]
+    groups += [(at, [v for v in variables if v in inside]) for at, inside in _subselect_groups(text)]
+    for at, used in sorted(groups, reverse=True):
+        if used:
+            columns = [variables.index(v) for v in used]
+            kept = dict.fromkeys(tuple(row[c] for c in columns) for row in rows)
+            block = f"VALUES ({' '.join(used)}) {{ {' '.join('(' + ' '.join(row) + ')' for row in kept)} }}\n"
             text = text[: at + 1] + "\n" + block + text[at + 1 :]
     return text
 

@@ -77,6 +77,7 @@ def test_a_rebuild_links_every_unchanged_resource_page_from_the_site_in_place(
     assert files_of(config.output_dir) == first
     hits, total = _hits(caplog.text)
     assert total == len(resources) // 4 > 600
+    assert "validation: the graph is the one the kept report is of" in caplog.text
     # The dataset's page is made every time: the dumps' section replaces the three files of its description,
     # so they are never the files its entry names.
     assert hits == total - 1
@@ -115,6 +116,8 @@ def test_a_changed_article_remakes_its_pages_and_no_unchanged_one(built: Path,
         build(config)
     hits, total = _hits(caplog.text)
     assert 0 < hits < total - 1
+    # The validation report the site shows is the previous one brought up to date, and a clean build's.
+    assert "focus node(s) checked again" in caplog.text
     rebuilt = files_of(config.output_dir)
 
     clean = copy_project(config.project_dir.parent / "clean")

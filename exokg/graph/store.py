@@ -12,6 +12,7 @@ import logging
 import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ import rdflib
 from pyoxigraph import RdfFormat, Store, Triple, parse, serialize
 
 from exokg.errors import ConfigError
+from exokg.graph.change import Change, graph_change
 from exokg.graph.mapping import triple_order
 from exokg.graph.namespaces import PREFIXES
 
@@ -57,10 +59,36 @@ def to_rdflib(triples: Sequence[Triple]) -> rdflib.Graph:
     return graph
 
 
-def memory_store(triples: Iterable[Triple]) -> Store:
+def memory_store(triples: Iterable[Triple], digest: Any = None) -> Store:
+    """The triples in an in-memory store; ``digest`` (a :mod:`hashlib` object), when given, is updated with their
+    :func:`ntriples`."""
     store = Store()
-    _fill(store, triples)
+    _fill(store, triples, digest)
     return store
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A graph in an in-memory store, the SHA-256 of its N-Triples, and its change from the previous build's
+    graph (``None`` when there is none to follow)."""
+
+    store: Store
+    digest: str
+    change: Change | None
+
+
+def load_graph(triples: list[Triple], previous: Path) -> Loaded:
+    """``triples`` in a memory store. ``previous`` is the N-Triples file of the previous build's graph (the dump
+    it published): when it is there, the change from it is worked out as well."""
+    if not previous.is_file():
+        digest = hashlib.sha256()
+        return Loaded(memory_store(triples, digest), digest.hexdigest(), None)
+    # Held whole only here, where the lines are compared: a first build fills the store chunk by chunk.
+    text = ntriples(triples)
+    current = hashlib.sha256(text).hexdigest()
+    store = Store()
+    store.bulk_load(text, format=RdfFormat.N_TRIPLES)
+    return Loaded(store, current, graph_change(text, current, previous))
 
 
 # Triples per N-Triples chunk handed to the store: bounded memory whatever the graph's size.
@@ -87,16 +115,14 @@ def _load(store: Store, text: bytes, digest: Any) -> None:
         digest.update(text)
 
 
-def write_store(triples: Sequence[Triple], workdir: Path, *, source: Path | None = None,
-                previous: Path | None = None) -> Path:
+def write_store(triples: Sequence[Triple], workdir: Path, *, change: Change | None = None) -> Path:
     """Write the graph as an on-disk store under ``workdir``, replacing any previous one whole.
 
     The new store is made beside the previous one and swapped in. Beside it is kept the SHA-256 of what it
-    holds as N-Triples (:func:`ntriples`). ``source`` is a file of ``triples`` as N-Triples (the site's dump,
-    already written) and ``previous`` the file the previous build wrote there: when the previous store holds
-    what that file holds (by the digest kept), a copy of the previous store (a checkpoint: its files
-    hard-linked) is changed by the lines the two files do not share, which is much quicker than loading the
-    graph when few differ (:func:`_updated`).
+    holds as N-Triples (:func:`ntriples`). ``change`` is how ``triples`` differ from the previous build's graph:
+    when the previous store holds that graph (by the digest kept), a copy of it (a checkpoint: its files
+    hard-linked) is changed by the lines that differ, which is much quicker than loading the graph when few do
+    (:func:`_updated`).
     """
     workdir.mkdir(parents=True, exist_ok=True)
     target, kept = workdir / STORE_DIR, workdir / STORE_SOURCE
@@ -104,8 +130,8 @@ def write_store(triples: Sequence[Triple], workdir: Path, *, source: Path | None
     try:
         db = staging / "db"
         made_from = None
-        if target.is_dir() and source is not None and previous is not None:
-            made_from = _updated(target, db, kept, previous, source, len(triples))
+        if target.is_dir() and change is not None:
+            made_from = _updated(target, db, kept, change, triples)
         if made_from is None:
             shutil.rmtree(db, ignore_errors=True)
             store = Store(str(db))
@@ -128,44 +154,25 @@ def write_store(triples: Sequence[Triple], workdir: Path, *, source: Path | None
     return target
 
 
-def _subject_predicate(line: bytes) -> bytes:
-    """The subject and predicate of an N-Triples line (IRIs: no space within)."""
-    return line[: line.find(b" ", line.find(b" ") + 1)]
-
-
-# Beyond this share of the graph's triples changed, loading it anew is as quick as changing a copy.
-_UPDATE_SHARE = 0.2
-
-
-def _updated(target: Path, db: Path, kept: Path, previous: Path, source: Path, size: int) -> str | None:
-    """The SHA-256 of ``source`` when ``db`` is now a store of what that N-Triples file holds, made from a copy of
-    the store at ``target`` by removing and adding the lines the two files do not share. ``None`` when the
-    store does not hold what ``previous`` holds (the digest ``kept`` names), ``source`` is not ``size`` lines
-    (the graph's triples), the store cannot be copied, either file holds blank nodes (whose labels are the
-    parser's own, so a line names no triple of the store), or more than a share of the triples changed."""
+def _updated(target: Path, db: Path, kept: Path, change: Change, triples: Sequence[Triple]) -> str | None:
+    """``change.current`` when ``db`` is now a store of ``triples``, made from a copy of the store at ``target``
+    by removing and adding the changed lines. ``None`` when that store does not hold the graph the change is
+    from (the digest ``kept`` names) or cannot be copied."""
     try:
-        before, text, expected = previous.read_bytes(), source.read_bytes(), kept.read_text(encoding="ascii")
+        expected = kept.read_text(encoding="ascii").strip()
     except OSError:
         return None
-    if hashlib.sha256(before).hexdigest() != expected.strip():
+    if expected != change.previous:
         return None
-    held, lines = set(before.splitlines()), set(text.splitlines())
-    made_from = hashlib.sha256(text).hexdigest()
-    del before, text
-    if len(lines) != size:
-        return None
-    removed, added = sorted(held - lines), sorted(lines - held)
-    del held
-    if len(removed) + len(added) > _UPDATE_SHARE * size \
-            or any(b"_:" in line for changed in (removed, added) for line in changed):
-        return None
+    added = list(change.added)
     # The store keeps numbers, dates and booleans by value: removing "1.0" removes "1" of the same subject and
-    # property, which another line may still hold. Those lines are added again after the removals.
+    # property, which another triple may still hold. Those triples are added again after the removals.
     # (A string is written without its datatype, so a typed literal's line is one of those.)
-    by_value = {_subject_predicate(line) for line in removed if b'"^^<' in line}
+    by_value = [line for line in change.removed if b'"^^<' in line]
     if by_value:
-        added = sorted({*added, *(line for line in lines if _subject_predicate(line) in by_value)})
-    del lines
+        pairs = {(q.subject, q.predicate) for q in parse(b"\n".join(by_value), format=RdfFormat.N_TRIPLES)}
+        again = ntriples(t for t in triples if (t.subject, t.predicate) in pairs).splitlines()
+        added = sorted({*added, *again})
     try:
         Store(str(target)).backup(str(db))
     except (OSError, RuntimeError) as exc:  # RocksDB reports a damaged store as a RuntimeError
@@ -174,13 +181,13 @@ def _updated(target: Path, db: Path, kept: Path, previous: Path, source: Path, s
     store = Store(str(db))
     # Removed first: a literal the graph writes in another form than the store's canonical one ("1.0" for "1")
     # is the same triple on both sides, removed and added again.
-    for quad in parse(b"\n".join(removed), format=RdfFormat.N_TRIPLES):
+    for quad in parse(b"\n".join(change.removed), format=RdfFormat.N_TRIPLES):
         store.remove(quad)
     store.extend(parse(b"\n".join(added), format=RdfFormat.N_TRIPLES))
     store.flush()
-    log.debug("%s: %d triple(s) removed from a copy of the previous store and %d added", db, len(removed),
-              len(added))
-    return made_from
+    log.debug("%s: %d triple(s) removed from a copy of the previous store and %d added", db,
+              len(change.removed), len(added))
+    return change.current
 
 
 def open_store(workdir: Path) -> Store | None:

@@ -566,10 +566,16 @@ def validate_triples(triples: Sequence[Triple], shapes: rdflib.Graph, *, cache_d
     (0007). Both give the report :func:`validate` gives. ``store``, when given, holds exactly the triples
     (the build fills one for validation and the saved queries alike)."""
     try:
-        altered = altered_literals(triples)
-        if altered:
-            raise Unsupported(f"{len(altered)} literal(s) not in canonical form, such as {altered[0]}")
-        return validate_store(memory_store(triples) if store is None else store, shapes)
+        return validate_compiled(triples, shapes, store)
     except Unsupported as exc:
         log.info("validating with pyshacl: the shapes do not compile to SPARQL exactly (%s)", exc)
         return validate_partitioned(triples, shapes, cache_dir=cache_dir)
+
+
+def validate_compiled(triples: Sequence[Triple], shapes: rdflib.Graph, store: Store | None = None) -> ValidationReport:
+    """The shapes compiled to SPARQL over a store of the triples (``store``, when given, holds exactly them).
+    Raises :class:`Unsupported` when that would not give pyshacl's report."""
+    altered = altered_literals(triples)
+    if altered:
+        raise Unsupported(f"{len(altered)} literal(s) not in canonical form, such as {altered[0]}")
+    return validate_store(memory_store(triples) if store is None else store, shapes)

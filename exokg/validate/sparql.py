@@ -22,9 +22,9 @@ from __future__ import annotations
 import os
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 import rdflib
@@ -34,6 +34,7 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
+from exokg.query import sparql_term, with_values
 from exokg.validate.results import ValidationReport, ValidationResult, focus_name, make_report
 
 Term = NamedNode | BlankNode | Literal
@@ -568,15 +569,26 @@ def subclasses_in(store: Store) -> Callable[[str], list[str]]:
     return subclasses
 
 
-def validate_store(store: Store, shapes: rdflib.Graph) -> ValidationReport:
+def validate_store(store: Store, shapes: rdflib.Graph, within: Collection[NamedNode] | None = None) -> ValidationReport:
     """The shapes checked on the store; the same report pyshacl gives for the same graph and shapes.
+
+    ``within``, when given, are the only focus nodes checked: the report holds the results of those of them the
+    shapes target, and the caller knows the store holds no blank node.
 
     Raises :class:`Unsupported` when the shapes do not compile exactly or the data has blank nodes (pyshacl's
     report would name them by its own ids).
     """
     checks = compile_shapes(shapes, subclasses_in(store))
-    if has_blank_nodes(store):
-        raise Unsupported("blank nodes in the data")
+    if within is None:
+        if has_blank_nodes(store):
+            raise Unsupported("blank nodes in the data")
+    else:
+        if not within:
+            return make_report([])
+        # Each check answers for the given nodes only: a VALUES block in its group and in each sub-SELECT that
+        # names ?this, so that the engine starts from them rather than from every focus node.
+        values = [[sparql_term(node)] for node in sorted(within, key=lambda n: n.value)]
+        checks = [replace(check, query=with_values(check.query, ["?this"], values)) for check in checks]
     # Oxigraph evaluates without holding the GIL, so the queries run side by side (2 cores: 15.6 s -> 7.9 s at
     # 1,000 articles); map keeps the checks' order, so the report does not depend on which finished first.
     with ThreadPoolExecutor(max_workers=max(1, min(len(checks), os.cpu_count() or 1))) as pool:
