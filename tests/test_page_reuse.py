@@ -77,7 +77,7 @@ def test_a_rebuild_links_every_unchanged_resource_page_from_the_site_in_place(
     assert files_of(config.output_dir) == first
     hits, total = _hits(caplog.text)
     assert total == len(resources) // 4 > 600
-    assert "validation: the graph is the one the kept report is of" in caplog.text
+    assert "validation: the graph is unchanged since its report was kept" in caplog.text
     # The dataset's page is made every time: the dumps' section replaces the three files of its description,
     # so they are never the files its entry names.
     assert hits == total - 1

@@ -73,7 +73,7 @@ def validate_build(triples: Sequence[Triple], shapes: rdflib.Graph, loaded: Load
         return _whole(triples, shapes, loaded, None, cache_dir)
     report = kept.get(loaded.digest)
     if report is not None:
-        log.info("validation: the graph is the one the kept report is of")
+        log.info("validation: the graph is unchanged since its report was kept")
     elif loaded.change is not None and (before := kept.get(loaded.change.previous)) is not None:
         try:
             report = revalidate(loaded.store, shapes, before, loaded.change)
