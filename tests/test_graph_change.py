@@ -1,5 +1,5 @@
-"""The lines two graphs' N-Triples do not share, found by walking both in their common order: the same as the
-set differences, whatever was removed, added or moved, and however the blocks fall."""
+"""The lines two graphs' N-Triples do not share, found by walking both texts in their common order: the same as
+the set differences, whatever was removed, added or moved, however the blocks and windows fall (mid-line too)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,17 @@ import exokg.graph.change
 from exokg.graph.change import differing
 
 
-@pytest.mark.parametrize("block", [1, 3, 64, 4096])
-def test_the_lines_that_differ_are_the_set_differences(block: int, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(("block", "window"), [(1, 1), (3, 16), (64, 7), (4096, 4096), (1 << 20, 1 << 12)])
+def test_the_lines_that_differ_are_the_set_differences(block: int, window: int,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(exokg.graph.change, "_BLOCK", block)
+    monkeypatch.setattr(exokg.graph.change, "_WINDOW", window)
     rng = random.Random(block)
     for _ in range(600):
-        pool = [f"<https://example.org/{n:05d}> <p> \"o\" .".encode() for n in range(rng.randint(1, 500))]
+        # Lines of several lengths that share long beginnings, so that texts differ in the middle of lines and
+        # one line can begin another.
+        pool = [f"<https://example.org/{n // 3:05d}> <p> \"{'o' * (1 + n % 3)}\" .".encode()
+                for n in range(rng.randint(1, 500))]
         before = sorted(rng.sample(pool, rng.randint(0, len(pool))))
         after = list(before)
         for _ in range(rng.randint(0, 12)):
@@ -31,4 +36,7 @@ def test_the_lines_that_differ_are_the_set_differences(block: int, monkeypatch: 
                 after.insert(rng.randrange(len(after)), after.pop(rng.randrange(len(after))))
         if rng.random() < 0.05:
             after = sorted(rng.sample(pool, rng.randint(0, len(pool))))
-        assert differing(before, after) == (sorted(set(before) - set(after)), sorted(set(after) - set(before)))
+        texts = [b"".join(line + b"\n" for line in lines) for lines in (before, after)]
+        if rng.random() < 0.1:  # a file whose last line has no line end
+            texts = [text.removesuffix(b"\n") for text in texts]
+        assert differing(*texts) == (sorted(set(before) - set(after)), sorted(set(after) - set(before)))
