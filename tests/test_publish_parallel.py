@@ -25,10 +25,10 @@ from exokg.graph.mapping import map_bibliography
 from exokg.graph.store import ntriples, read_turtle_folder, write_ntriples
 from exokg.pipeline import read_graph, site_input
 from exokg.processes import _busy_cores, idle_cores, return_freed_memory, workers_memory_allows
-from exokg.publish.parallel import Runs, worker_job
+from exokg.publish.parallel import Runs, pages_in_processes, worker_job
 from exokg.publish.plan import PageWorkers, SiteInput, SitePlan, open_site, plan_site
 from exokg.publish.render import make_renderer, read_assets, render_with
-from exokg.publish.resources import needs_whole_site, plan_resources, resource_pages
+from exokg.publish.resources import needs_whole_site, plan_resource, plan_resources, resource_pages
 from exokg.publish.site import Site
 from exokg.publish.worker import make_pages
 from exokg.publish.write import StagedFiles, staging_folder, write_site
@@ -79,6 +79,26 @@ def test_two_workers_make_the_pages_one_process_makes(synthetic: SiteInput,
 def test_this_process_and_a_worker_share_the_pages(synthetic: SiteInput) -> None:
     # Who makes which page depends on timing here; the plan must not.
     _same(*_plans(synthetic, ROOT / "site", PageWorkers(ROOT / "site", processes=1, min_pages=1)))
+
+
+def test_this_process_makes_the_pages_only_it_makes_before_any_other(synthetic: SiteInput) -> None:
+    # The dataset's page makes the dumps and the statistics: while the workers start, not after they stop.
+    env = make_renderer(ROOT / "site")
+    site = open_site(synthetic, lambda t, c: render_with(env, t, c))
+    pages = resource_pages(site)
+    site.resource_paths = frozenset(path for _, path in pages)
+    first = [i for i, (page, _) in enumerate(pages) if needs_whole_site(site, page)]
+    made: list[str] = []
+
+    def plan_one(site: Site, page: str, path: str) -> list[str]:
+        made.append(page)
+        return plan_resource(site, page, path)
+
+    assert pages_in_processes(site, pages, plan_one, PageWorkers(ROOT / "site", processes=1, min_pages=1),
+                              first=first)
+    assert site.iris.dataset() in made[: len(first)]
+    assert made[: len(first)] == [pages[i][0] for i in first]
+    assert len(made) == len(set(made))  # none made twice here
 
 
 def test_the_seed_site_is_the_same_made_by_a_worker(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:

@@ -60,7 +60,9 @@ def plan_resources(site: Site) -> None:
     """
     pages = resource_pages(site)
     site.resource_paths = frozenset(path for _, path in pages)
-    if site.workers is not None and pages_in_processes(site, pages, plan_resource, site.workers):
+    if site.workers is not None and pages_in_processes(
+            site, pages, plan_resource, site.workers,
+            first=[i for i, (page, _) in enumerate(pages) if needs_whole_site(site, page)]):
         return
     for page, path in pages:
         plan_resource(site, page, path)
