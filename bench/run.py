@@ -60,19 +60,19 @@ PAGE = jinja2.Template("<!DOCTYPE html><html><head><title>{{ title }}</title></h
                        "</ul></body></html>", autoescape=True)
 
 
-def rebuild_apart(project: Path) -> list[StageTime]:
+def rebuild_apart(project: Path) -> tuple[list[StageTime], int]:
     """The project built again in a process of its own, as a user's second build runs. In this one, the first
     build's graph, still held for the reference path, added to the rebuild's memory and to every collection
     the garbage collector made: at 3,000 articles the same rebuild took 215 s in the benchmark's process and
-    116 s in a new one, on one machine."""
+    116 s in a new one, on one machine. Its stages, and how many page workers it started."""
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
         return pool.submit(_rebuild, project).result()
 
 
-def _rebuild(project: Path) -> list[StageTime]:
+def _rebuild(project: Path) -> tuple[list[StageTime], int]:
     again = Stages()
-    build(load_config(project), publish_anyway=True, stages=again)
-    return again.stages
+    result = build(load_config(project), publish_anyway=True, stages=again)
+    return again.stages, result.page_workers
 
 
 def make_project(folder: Path, articles: int, seed: int) -> tuple[Path, int]:
@@ -128,11 +128,13 @@ def measure(articles: int, seed: int, sample: int, keep: Path | None, pyshacl: b
                           "queries": {k: round(v, 4) for k, v in query_times.items()}}),
               file=sys.stderr, flush=True)
         rebuilt: list[StageTime] = []
+        rebuild_workers = 0
         if rebuild:
             del store  # the rebuild replaces the stored graph
             change_one_article(config.corpus_dir)
-            rebuilt = rebuild_apart(project)
-            print(json.dumps({"rebuild": _stage_figures(rebuilt)}), file=sys.stderr, flush=True)
+            rebuilt, rebuild_workers = rebuild_apart(project)
+            print(json.dumps({"rebuild": _stage_figures(rebuilt), "page_workers": rebuild_workers}), file=sys.stderr,
+                  flush=True)
         reference = _reference(triples, config.base_iri, sample) if rdflib_reference else {
             "rdflib_load_seconds": None, "rdflib_load_triples_per_s": None, "serialise_sample": 0,
             "serialise_seconds_per_page": None, "serialise_seconds_all_pages": None, "pages": result.pages}
@@ -140,7 +142,8 @@ def measure(articles: int, seed: int, sample: int, keep: Path | None, pyshacl: b
             if pyshacl else None
         physical = _physical(site_files, config.output_dir, result.pages, work / "physical")
         return _report(articles, corpus_bytes, len(triples), result.pages, len(site_files), site_bytes,
-                       stages.stages, query_times, reference, physical, workers_mb, rebuilt, result.page_workers)
+                       stages.stages, query_times, reference, physical, workers_mb, rebuilt, result.page_workers,
+                       rebuild_workers)
     finally:
         if keep is None:
             shutil.rmtree(work, ignore_errors=True)
@@ -228,7 +231,8 @@ def _stage_figures(stages: list[StageTime]) -> dict[str, dict[str, float]]:
 def _report(articles: int, corpus_bytes: int, triples: int, pages: int, files: int, site_bytes: int,
             stages: list[StageTime], query_times: dict[str, float], reference: dict[str, Any],
             physical: dict[str, Any], workers_mb: float = 0.0,
-            rebuilt: list[StageTime] | None = None, page_workers: int = 0) -> dict[str, Any]:
+            rebuilt: list[StageTime] | None = None, page_workers: int = 0,
+            rebuild_workers: int = 0) -> dict[str, Any]:
     by_name = {s.name: s for s in stages}
     build_stages = [s for s in stages if s.name != "queries"]
     publish = sum(s.seconds for s in stages if s.name in ("publish", "write"))
@@ -256,8 +260,8 @@ def _report(articles: int, corpus_bytes: int, triples: int, pages: int, files: i
         "worker_peak_rss_mb": round(workers_mb, 1),
         # How many page-making processes the memory and the idle cores allowed (exokg.publish.parallel).
         "page_workers": page_workers,
-        "rebuild": {"stages": _stage_figures(rebuilt), "total_seconds": round(sum(s.seconds for s in rebuilt), 3)}
-        if rebuilt else None,
+        "rebuild": {"stages": _stage_figures(rebuilt), "total_seconds": round(sum(s.seconds for s in rebuilt), 3),
+                    "page_workers": rebuild_workers} if rebuilt else None,
         "queries": {"count": len(times), "median_seconds": round(statistics.median(times), 4) if times else None,
                     "max_seconds": round(times[-1], 4) if times else None,
                     "slowest": max(query_times, key=query_times.__getitem__) if times else None},
@@ -283,7 +287,8 @@ def _table(report: dict[str, Any]) -> str:
                  f"besides the build's own; page workers started: {report['page_workers']})")
     if report["rebuild"] is not None:
         parts = ", ".join(f"{k} {v['seconds']:.2f}" for k, v in report["rebuild"]["stages"].items())
-        lines += ["", f"rebuild after one article changed: {report['rebuild']['total_seconds']:.2f} s ({parts})"]
+        lines += ["", f"rebuild after one article changed: {report['rebuild']['total_seconds']:.2f} s ({parts}; "
+                      f"page workers started: {report['rebuild']['page_workers']})"]
     q = report["queries"]
     lines += ["", f"cookbook: {q['count']} queries, median {q['median_seconds']} s, max {q['max_seconds']} s "
                   f"({q['slowest']})"]

@@ -26,6 +26,7 @@ def test_the_benchmark_reports_every_stage_as_json() -> None:
                                      "publish_vs_rdflib_per_resource", "publish_vs_physical_limit"}
     # The rebuild after one changed article reports the build's stages (the stored graph is not queried again).
     assert set(report["rebuild"]["stages"]) == STAGES - {"queries"} and report["rebuild"]["total_seconds"] > 0
+    assert report["rebuild"]["page_workers"] == 0
 
 
 def test_the_synthetic_corpus_is_deterministic_and_shaped_like_a_real_one(tmp_path: Path) -> None:
