@@ -144,6 +144,19 @@ class CacheSection:
         self.misses += 1
         return MISSING
 
+    def pop_key(self, key: str) -> Any:
+        """The result kept under ``key``, taken out of the cache at once (committed), or :data:`MISSING`; not
+        counted as a hit or a miss."""
+        rows = self.cache._run("read", "SELECT value FROM entries WHERE kind = ? AND key = ?", (self.kind, key))
+        if rows:
+            self.cache._run("write", "DELETE FROM entries WHERE kind = ? AND key = ?", (self.kind, key))
+            self.cache._commit()
+            try:
+                return pickle.loads(rows[0][0])
+            except Exception:  # a damaged entry is only a miss
+                return MISSING
+        return MISSING
+
     def put(self, content: bytes, value: Any) -> None:
         """Keep ``value`` as the result made from ``content`` (written with the next batch)."""
         self.put_key(self.key(content), value)

@@ -185,7 +185,7 @@ def build(config: Config, *, publish_anyway: bool = False, strict: bool = False,
             # 1,000 articles. The graph the site in place publishes is what the change is worked out from.
             loaded = load_graph(graph.triples, config.output_dir / DUMP_NT)
             store: Store | None = loaded.store
-            change = loaded.change
+            change, digest = loaded.change, loaded.digest
             kept = KeptReports(cache, config.shapes_dir) if cache is not None else None
             report = validate_build(graph.triples, load_shapes(config.shapes_dir), loaded, kept=kept,
                                     cache_dir=config.workdir / "shacl")
@@ -204,6 +204,8 @@ def build(config: Config, *, publish_anyway: bool = False, strict: bool = False,
                     if cache is not None else None
                 with stage(stages, "publish"):
                     inputs = site_input(config, graph, report, store)
+                    if reuse is not None:
+                        reuse.follow(inputs, digest, change)
                     store = None  # not needed for the site, whose planning is the build's peak of memory
                     return_freed_memory()
                     plan = plan_site(inputs, lambda t, c: render_with(env, t, c),
@@ -230,6 +232,7 @@ def build(config: Config, *, publish_anyway: bool = False, strict: bool = False,
                     bytes_written = write_site(plan.files, config.output_dir)
                     if reuse is not None:
                         # The pages of the site now in place, and no others: what the next build can take.
+                        reuse.settle()
                         for section in reuse.sections:
                             section.done()
             except OSError as exc:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 import errno
+import hashlib
 import logging
 import os
+import random
 import re
 import sqlite3
 from pathlib import Path
@@ -19,16 +21,19 @@ from test_publish_parallel import synthetic  # noqa: F401 (a fixture)
 
 from exokg.cache import CACHE_FILE, Cache
 from exokg.config import load_config
+from exokg.graph.change import graph_change
 from exokg.graph.iris import Iris
+from exokg.graph.store import ntriples
 from exokg.pipeline import build
 from exokg.publish import resources as resources_module
 from exokg.publish import reuse as reuse_module
+from exokg.publish.dataset import DUMP_NT
 from exokg.publish.docs import SHAPES_PAGE, VALIDATION_PAGE
 from exokg.publish.plan import PageWorkers, SiteInput, open_site, page_file, plan_site
 from exokg.publish.render import make_renderer, render_with
 from exokg.publish.resources import needs_whole_site, resource_pages
 from exokg.publish.reuse import KIND, PageReuse, scope
-from exokg.publish.view import GraphView
+from exokg.publish.view import GraphView, slots_changed
 from exokg.publish.write import StagedFiles, staging_folder, write_file, write_site
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -185,25 +190,47 @@ def test_without_hard_links_every_page_is_made_anew(built: Path, caplog: pytest.
     assert _hits(caplog.text)[0] == 0
 
 
-def _plan_with_reuse(data: SiteInput, cache_file: Path, output: Path,
-                     workers: PageWorkers | None = None) -> tuple[dict[str, bytes], PageReuse]:
-    """One build of ``data``'s site into ``output`` with the page cache of ``cache_file``: its files, and
-    the reuse it was built with (for its sections' counts)."""
+def _plan_with_reuse(data: SiteInput, cache_file: Path, output: Path, workers: PageWorkers | None = None,
+                     *, finish: bool = True) -> tuple[dict[str, bytes], PageReuse]:
+    """One build of ``data``'s site into ``output`` with the page cache of ``cache_file``, following the change
+    from the site in place as the pipeline does: its files, and the reuse it was built with (for its sections'
+    counts). Without ``finish``, the build stops once its pages are planned and kept, as if interrupted."""
     env = make_renderer(ROOT / "site")
+    text = ntriples(data.triples)
+    digest = hashlib.sha256(text).hexdigest()
     with Cache(cache_file) as cache:
         staged = StagedFiles(staging_folder(output))
         reuse = PageReuse(cache, scope(ROOT / "site"), output, staged)
+        reuse.follow(data, digest, graph_change(text, digest, output / DUMP_NT))
         plan_site(data, lambda t, c: render_with(env, t, c), workers=workers, files=staged, reuse=reuse)
         files = {p: staged[p] for p in staged}
+        if not finish:
+            for section in reuse.sections:
+                section.flush()
+            staged.discard()
+            return files, reuse
         write_site(staged, output)
+        reuse.settle()
         for section in reuse.sections:
             section.done()
     return files, reuse
 
 
+@pytest.fixture
+def slots_read(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The number of slots each page whose reads were looked up had read again (:func:`held_digest`)."""
+    counted: list[int] = []
+    digest = reuse_module.held_digest
+    monkeypatch.setattr(reuse_module, "held_digest",
+                        lambda site, slots: counted.append(len(slots)) or digest(site, slots))
+    return counted
+
+
 def test_a_page_whose_reads_are_unchanged_is_taken_without_working_out_its_context(
-        synthetic: SiteInput, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+        synthetic: SiteInput, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+        slots_read: list[int]) -> None:
     first, _ = _plan_with_reuse(synthetic, tmp_path / CACHE_FILE, tmp_path / "site")
+    slots_read.clear()
     worked: list[str] = []
     context = resources_module.page_context
     monkeypatch.setattr(resources_module, "page_context",
@@ -216,6 +243,8 @@ def test_a_page_whose_reads_are_unchanged_is_taken_without_working_out_its_conte
     assert sorted(worked) == whole_site and whole_site
     assert reuse.reads_section.hits == len(resource_pages(site)) - len(whole_site) > 200
     assert reuse.reads_section.misses == 0
+    # The graph did not change, so no slot a page read is read again to know it.
+    assert reuse.touched == frozenset() and slots_read == []
 
 
 def _retitled(data: SiteInput) -> tuple[SiteInput, str]:
@@ -235,8 +264,9 @@ def _retitled(data: SiteInput) -> tuple[SiteInput, str]:
 @pytest.mark.parametrize("workers", [None, PageWorkers(ROOT / "site", processes=1, min_pages=1, here=False)],
                          ids=["here", "worker"])
 def test_a_changed_label_remakes_every_page_that_shows_it(synthetic: SiteInput, tmp_path: Path,  # noqa: F811
-                                                          workers: PageWorkers | None) -> None:
+                                                          workers: PageWorkers | None, slots_read: list[int]) -> None:
     _plan_with_reuse(synthetic, tmp_path / CACHE_FILE, tmp_path / "site", workers)
+    slots_read.clear()
     changed, article = _retitled(synthetic)
     rebuilt, reuse = _plan_with_reuse(changed, tmp_path / CACHE_FILE, tmp_path / "site", workers)
     env = make_renderer(ROOT / "site")
@@ -247,6 +277,68 @@ def test_a_changed_label_remakes_every_page_that_shows_it(synthetic: SiteInput, 
     citing = page_file(Iris(changed.base_iri), article)
     assert citing is not None and "A title changed since the last build" in rebuilt[citing].decode("utf-8")
     assert 0 < reuse.reads_section.misses < reuse.reads_section.hits
+    # The slots the change touched were followed: only the pages that read one of them had their slots read
+    # again (and those made anew, to keep what they read), and where a worker made the pages, none here.
+    assert reuse.touched
+    assert len(slots_read) < reuse.reads_section.hits / 10 if workers is None else slots_read == []
+
+
+def test_a_build_stopped_half_way_leaves_the_next_one_to_read_every_page(
+        synthetic: SiteInput, tmp_path: Path, slots_read: list[int]) -> None:  # noqa: F811
+    # The entries the stopped build kept are of a graph no site was made of: the change from the site in place
+    # cannot be followed from them.
+    cache, output = tmp_path / CACHE_FILE, tmp_path / "site"
+    first, _ = _plan_with_reuse(synthetic, cache, output)
+    _plan_with_reuse(_retitled(synthetic)[0], cache, output, finish=False)
+    slots_read.clear()
+    again, reuse = _plan_with_reuse(synthetic, cache, output)
+    assert again == first
+    assert reuse.touched is None and len(slots_read) >= reuse.reads_section.hits > 200
+    slots_read.clear()
+    _, reuse = _plan_with_reuse(synthetic, cache, output)
+    assert reuse.touched == frozenset() and slots_read == []
+
+
+def test_a_changed_setting_or_vocabulary_is_not_followed_as_a_change_of_the_graph(
+        synthetic: SiteInput, tmp_path: Path) -> None:  # noqa: F811
+    cache, output = tmp_path / CACHE_FILE, tmp_path / "site"
+    _plan_with_reuse(synthetic, cache, output)
+    retitled = dataclasses.replace(synthetic, title="Another title")
+    env = make_renderer(ROOT / "site")
+    again, reuse = _plan_with_reuse(retitled, cache, output)
+    assert reuse.touched is None and again == plan_site(retitled, lambda t, c: render_with(env, t, c)).files
+    fewer = dataclasses.replace(retitled, vocabulary=retitled.vocabulary[1:])
+    _, reuse = _plan_with_reuse(fewer, cache, output)
+    assert reuse.touched is None
+
+
+def test_the_slots_a_change_touches_are_every_slot_whose_holding_it_changes(
+        synthetic: SiteInput) -> None:  # noqa: F811
+    rng = random.Random(7)
+    triples = list(synthetic.triples)
+    literals = [t for t in triples if isinstance(t.object, Literal)]
+    links = [t for t in triples if isinstance(t.object, NamedNode)]
+    labels = {"http://www.w3.org/2000/01/rdf-schema#label", "http://purl.org/dc/terms/title"}
+    for _ in range(40):
+        removed = set(rng.sample(triples, rng.randint(0, 3)))
+        added = {Triple(t.subject, t.predicate, Literal(t.object.value + " (changed)"))
+                 for t in rng.sample(literals, 2)}
+        added |= {Triple(t.subject, NamedNode(rng.choice(sorted(labels))), Literal("a new label"))
+                  for t in rng.sample(links, 1)}
+        # A part of a page linking back: a new subject, and a page that now describes it.
+        added |= {Triple(NamedNode(t.object.value.split("#", 1)[0] + "#new-part"), t.predicate, t.subject)
+                  for t in rng.sample(links, 1) if isinstance(t.subject, NamedNode)}
+        after = [t for t in triples if t not in removed] + sorted(added - set(triples), key=str)
+        before_view, after_view = GraphView(triples, synthetic.base_iri), GraphView(after, synthetic.base_iri)
+        candidates: set[tuple[str, ...]] = set()
+        for t in [*removed, *added, *rng.sample(triples, 200)]:
+            s, o = t.subject.value, t.object.value
+            for iri in (s, o, s.split("#", 1)[0], o.split("#", 1)[0]):
+                candidates |= {("l", iri), ("t", iri), ("d", iri), *(("v", iri, p) for p in before_view.out[iri]),
+                               *(("w", iri, p) for p in before_view.inverse[iri])}
+            candidates |= {("v", s, t.predicate.value), ("w", o, t.predicate.value)}
+        changed = {slot for slot in candidates if before_view.held(slot) != after_view.held(slot)}
+        assert changed and changed <= slots_changed(removed | added)
 
 
 def test_what_a_slot_holds_tells_every_difference_a_page_could_show() -> None:

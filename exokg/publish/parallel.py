@@ -114,7 +114,7 @@ def pages_in_processes(site: Site, pages: Sequence[tuple[str, str]], plan_one: P
                             "folder": str(written),
                             "reuse": None if reuse is None or not reuse.on else
                             {"cache": str(reuse.section.cache.path), "scope": reuse.scope,
-                             "previous": str(reuse.previous)}},
+                             "previous": str(reuse.previous), "touched": reuse.touched}},
                            protocol=pickle.HIGHEST_PROTOCOL)
         if workers.processes is None:
             # A worker's triples and view of them are about what this process holds, and it gets them from the

@@ -5,7 +5,9 @@ its description (:func:`exokg.publish.resources.plan_resource`), given the code 
 whose :meth:`PageReuse.key` (a digest of all of them) is in the build cache is not rendered, serialised or
 written again: its four files are hard-linked from the site in place into the staging folder. Working out
 the context and description is itself skipped when every slot of the graph the page read as it was made
-holds what it held then (:meth:`PageReuse.unchanged`; docs/decisions/0013-pages-by-what-they-read.md).
+holds what it held then (:meth:`PageReuse.unchanged`; docs/decisions/0013-pages-by-what-they-read.md), and
+what they hold is not even read when the change from the previous build's graph touches none of them
+(:meth:`PageReuse.follow`; docs/decisions/0015-pages-the-change-reaches.md).
 
 A page's entry in the cache names each file with its inode, size and modification time as written, and a
 file that no longer matches them (edited, replaced, a site put there by something else) makes the page a
@@ -21,6 +23,8 @@ See docs/decisions/0012-page-reuse.md.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import hashlib
 import io
 import logging
@@ -35,11 +39,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from exokg.cache import MISSING, Cache, CacheSection, add_folder, code_digest
-from exokg.publish.view import EVERYTHING, Slot
+from exokg.graph import store
+from exokg.graph.change import Change
+from exokg.publish.view import EVERYTHING, Slot, slots_changed
 from exokg.publish.write import StagedFiles
 
 if TYPE_CHECKING:
-    from exokg.publish.site import Site
+    from exokg.publish.site import Site, SiteInput
 
 log = logging.getLogger("exokg")
 KIND = "pages"
@@ -52,6 +58,9 @@ Entry = tuple[tuple[tuple[str, int, int, int], ...], bytes]
 # What a page read of the graph as it was made: the digest of what its slots held, the key of its entry, and
 # the slots, sorted, pickled and compressed.
 Reads = tuple[bytes, str, bytes]
+# Changed triples beyond which a rebuild reads every page's slots (:meth:`PageReuse.follow`): the slots they touch
+# are sent to every page worker, and would reach most pages anyway.
+FOLLOWED = 50_000
 
 
 def held_digest(site: Site, slots: Sequence[Slot]) -> bytes:
@@ -90,6 +99,35 @@ class PageReuse:
         self.previous = previous.resolve()
         self.staged = staged
         self.on = True
+        # The slots the change from the previous build's graph touches, when it is followed (:meth:`follow`).
+        self.touched: frozenset[Slot] | None = None
+        self._state: tuple[str, str] | None = None
+
+    def follow(self, data: SiteInput, graph: str, change: Change | None) -> None:
+        """Follow ``change``, from the graph of the site in place to ``data``'s (whose N-Triples' SHA-256 is
+        ``graph``): a page none of whose slots the changed triples touch (:func:`slots_changed`) holds what it
+        held, which :meth:`unchanged` then knows without reading them.
+
+        Only when the entries are known to be of that graph: a build that ran to its end keeps beside them the
+        digest of its graph and of what else a page may read (:func:`rest_digest`; :meth:`settle`). That is
+        taken out here, before this build keeps any entry, so that a build stopped half-way leaves none, and
+        the next one reads every page's slots."""
+        rest = rest_digest(data)
+        state = self.reads_section.pop_key(self._state_key())
+        self._state = (graph, rest)
+        if change is not None and len(change) <= FOLLOWED and state == (change.previous, rest):
+            self.touched = frozenset(slots_changed([*change.removed_triples(), *change.added_triples()]))
+            log.debug("page reads: following %d changed triple(s), %d slot(s) touched", len(change),
+                      len(self.touched))
+
+    def settle(self) -> None:
+        """Keep beside the entries the graph they are of (:meth:`follow`), once the site is in place: called
+        before the sections are done."""
+        if self._state is not None:
+            self.reads_section.put_key(self._state_key(), self._state)
+
+    def _state_key(self) -> str:
+        return self.reads_section.key(b"state")
 
     def key(self, path: str, template: str, description: bytes, context: dict[str, Any]) -> str:
         """The digest of everything a page's files are made from: its path, template, description (as
@@ -161,7 +199,9 @@ class PageReuse:
         def same(entry: Reads) -> bool:
             try:
                 digest, key, packed = entry
-                if held_digest(site, _unpacked(packed)) != digest:
+                slots = _unpacked(packed)
+                if (self.touched is None or not self.touched.isdisjoint(slots)) \
+                        and held_digest(site, slots) != digest:
                     return False
             except Exception:  # a damaged entry is only a miss
                 return False
@@ -198,6 +238,16 @@ class PageReuse:
     def keep(self, key: str, files: Sequence[str], links: list[str]) -> None:
         """Keep the page just written under ``key``, for the next build."""
         self.section.put_key(key, self.entry(files, links))
+
+
+def rest_digest(data: SiteInput) -> str:
+    """A digest of what a page may read besides the graph: the site's settings (every plain value of ``data``,
+    which :meth:`Site.setting` reads) and the vocabulary."""
+    settings = [(f.name, value) for f in dataclasses.fields(data)
+                if isinstance(value := getattr(data, f.name), (str, int, float, dt.date))]
+    digest = hashlib.sha256(repr(settings).encode("utf-8"))
+    digest.update(store.ntriples(data.vocabulary))
+    return digest.hexdigest()
 
 
 def _packed(value: Any) -> bytes:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode, Triple
@@ -154,6 +154,22 @@ class GraphView:
                     added.add(o.value)
                     extra.append(Triple(o, NamedNode(RDFS_LABEL), Literal(label)))
         return sorted([*own, *extra], key=triple_order)
+
+
+def slots_changed(triples: Iterable[Triple]) -> set[Slot]:
+    """The slots of the graph whose holding (:meth:`GraphView.held`) adding or removing ``triples`` may change:
+    for each, its subject's property and label, its object's subjects by that property, and the page of its
+    subject (what the page describes, and whether it describes anything)."""
+    found: set[Slot] = set()
+    for t in triples:
+        s, p, o = lexical(t.subject), t.predicate.value, t.object
+        page = s.split("#", 1)[0]
+        found.update((("v", s, p), ("t", page), ("d", page)))
+        if isinstance(o, NamedNode):
+            found.add(("w", o.value, p))
+        if p in _LABEL_PREDICATES:
+            found.add(("l", s))
+    return found
 
 
 def compact(iri: str) -> str:

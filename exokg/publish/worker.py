@@ -39,6 +39,8 @@ def make_pages(job: dict[str, Any]) -> Answer:
     cache = Cache(Path(job["reuse"]["cache"])) if job.get("reuse") else None
     reuse = PageReuse(cache, job["reuse"]["scope"], Path(job["reuse"]["previous"]), staged) \
         if cache is not None else None
+    if reuse is not None:
+        reuse.touched = job["reuse"]["touched"]  # the change the planning process follows (PageReuse.follow)
     site = open_site(data, lambda template, context: render_with(env, template, context), staged, reuse=reuse)
     pages: list[tuple[str, str]] = job["pages"]
     site.resource_paths = frozenset(path for _, path in pages)
