@@ -12,18 +12,23 @@ import itertools
 import posixpath
 import types
 import weakref
+from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import pytest
 from project_fixtures import copy_project, synthetic_project
+from pyoxigraph import NamedNode, Triple
 from test_publish import hostile_corpus, plan
 
 from exokg.config import load_config
+from exokg.graph.mapping import lexical
 from exokg.model import heap_frozen
 from exokg.pipeline import read_graph, site_input
 from exokg.publish.plan import check_links, page_links, parser_links, plan_site
 from exokg.publish.render import make_renderer, render_with
 from exokg.publish.site import href
+from exokg.publish.view import GraphView
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -150,3 +155,37 @@ def test_a_frozen_heap_thaws_when_the_block_fails() -> None:
     with pytest.raises(RuntimeError), heap_frozen():
         raise RuntimeError("stop")
     assert gc.get_freeze_count() == 0
+
+
+def _simple_view(triples: list[Triple]) -> tuple[dict[str, Any], ...]:
+    """What :class:`GraphView` holds, triple by triple: the simple path of its construction."""
+    by_page: dict[str, list[Triple]] = defaultdict(list)
+    out: dict[str, dict[str, list[Triple]]] = defaultdict(lambda: defaultdict(list))
+    inverse: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    labels: dict[str, dict[str, str]] = defaultdict(dict)
+    order = ("http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel",
+             "http://purl.org/dc/terms/title", "http://xmlns.com/foaf/0.1/name")
+    for t in triples:
+        s, p, o = lexical(t.subject), t.predicate.value, t.object
+        by_page[s.split("#", 1)[0]].append(t)
+        out[s][p].append(t)
+        if isinstance(o, NamedNode):
+            inverse[o.value][p].append(s)
+        elif p in order and p not in labels[s]:
+            labels[s][p] = lexical(o)
+    return (dict(by_page), {s: dict(ps) for s, ps in out.items()}, {o: dict(ps) for o, ps in inverse.items()},
+            {s: next(found[p] for p in order if p in found) for s, found in labels.items()})
+
+
+@pytest.mark.parametrize("project", ["seed", "synthetic"])
+def test_the_view_holds_what_the_graph_holds_triple_by_triple(project: str, tmp_path: Path) -> None:
+    # The view works out a subject once for its run of triples: in graph order, and with the runs broken up.
+    folder = copy_project(tmp_path / "p") if project == "seed" else synthetic_project(tmp_path / "p", 6, 3)
+    triples = list(read_graph(load_config(folder, environ={})).triples)
+    half = len(triples) // 2
+    interleaved = [t for pair in itertools.zip_longest(triples[:half], triples[half:]) for t in pair if t is not None]
+    for order in (triples, interleaved, [*triples, *triples[:50]]):
+        view = GraphView(order, "https://w3id.org/exokg/")
+        made = (dict(view.by_page), {s: dict(ps) for s, ps in view.out.items()},
+                {o: dict(ps) for o, ps in view.inverse.items()}, view._labels)
+        assert made == _simple_view(order)

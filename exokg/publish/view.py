@@ -15,6 +15,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from exokg.graph.mapping import lexical, triple_order
 from exokg.graph.namespaces import PREFIXES
+from exokg.model import collector_paused
 
 _LABEL_PREDICATES = (
     "http://www.w3.org/2000/01/rdf-schema#label",
@@ -57,16 +58,29 @@ class GraphView:
         self.out: dict[str, dict[str, list[Triple]]] = defaultdict(lambda: defaultdict(list))
         self.inverse: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         labels: dict[str, dict[str, str]] = defaultdict(dict)
-        for t in triples:
-            # Each triple's subject and predicate come out as new strings: one kept copy of each (in the keys
-            # and the inverse lists) instead of one per triple, a fifth of the view's memory.
-            s, p, o = sys.intern(lexical(t.subject)), sys.intern(t.predicate.value), t.object
-            self.by_page[s.split("#", 1)[0]].append(t)
-            self.out[s][p].append(t)
-            if isinstance(o, NamedNode):
-                self.inverse[o.value][p].append(s)
-            elif p in _LABEL_PREDICATES and p not in labels[s]:
-                labels[s][p] = lexical(o)
+        # The graph is in subject order (triple_order), so what a subject gives is worked out once for its run of
+        # triples; and the view makes lists and dicts by the hundred thousand, in no cycle, which the collector
+        # would otherwise walk with the whole graph each time. For 834,000 triples: 1.3 to 1.7 s, against 1.9 to
+        # 2.1 s with the collector and 2.4 to 3.2 s subject by subject.
+        last: object = None
+        s, on_page, out = "", [], {}
+        by_page, by_subject, inverse, intern = self.by_page, self.out, self.inverse, sys.intern
+        with collector_paused():
+            for t in triples:
+                subject, o = t.subject, t.object
+                if subject != last:
+                    last = subject
+                    # Each triple's subject and predicate come out as new strings: one kept copy of each (in the
+                    # keys and the inverse lists) instead of one per triple, a fifth of the view's memory.
+                    s = intern(lexical(subject))
+                    on_page, out = by_page[s.split("#", 1)[0]], by_subject[s]
+                p = intern(t.predicate.value)
+                on_page.append(t)
+                out[p].append(t)
+                if isinstance(o, NamedNode):
+                    inverse[o.value][p].append(s)
+                elif p in _LABEL_PREDICATES and p not in labels[s]:
+                    labels[s][p] = lexical(o)
         self._labels = {
             s: next(found[p] for p in _LABEL_PREDICATES if p in found) for s, found in labels.items()
         }
