@@ -131,31 +131,31 @@ class CacheSection:
         """The result kept under ``key`` (:meth:`key`), or :data:`MISSING`. ``usable`` is given the result
         first and may refuse it (what the result names outside the cache has changed), which makes it a miss;
         it may also take the result into use (:meth:`exokg.publish.reuse.PageReuse.take` links files)."""
-        rows = self.cache._run("read", "SELECT value FROM entries WHERE kind = ? AND key = ?", (self.kind, key))
-        if rows:
-            try:
-                value = pickle.loads(rows[0][0])
-            except Exception:  # any unpickling failure is a damaged entry, which is only a miss
-                value = MISSING
-            if value is not MISSING and (usable is None or usable(value)):
-                self._used.add(key)
-                self.hits += 1
-                return value
+        value = self._read(key)
+        if value is not MISSING and (usable is None or usable(value)):
+            self._used.add(key)
+            self.hits += 1
+            return value
         self.misses += 1
         return MISSING
 
     def pop_key(self, key: str) -> Any:
         """The result kept under ``key``, taken out of the cache at once (committed), or :data:`MISSING`; not
         counted as a hit or a miss."""
+        value = self._read(key)
+        self.cache._run("write", "DELETE FROM entries WHERE kind = ? AND key = ?", (self.kind, key))
+        self.cache._commit()
+        return value
+
+    def _read(self, key: str) -> Any:
+        """The value kept under ``key``, or :data:`MISSING` when there is none or it cannot be unpickled."""
         rows = self.cache._run("read", "SELECT value FROM entries WHERE kind = ? AND key = ?", (self.kind, key))
-        if rows:
-            self.cache._run("write", "DELETE FROM entries WHERE kind = ? AND key = ?", (self.kind, key))
-            self.cache._commit()
-            try:
-                return pickle.loads(rows[0][0])
-            except Exception:  # a damaged entry is only a miss
-                return MISSING
-        return MISSING
+        if not rows:
+            return MISSING
+        try:
+            return pickle.loads(rows[0][0])
+        except Exception:  # any unpickling failure is a damaged entry, which is only a miss
+            return MISSING
 
     def put(self, content: bytes, value: Any) -> None:
         """Keep ``value`` as the result made from ``content`` (written with the next batch)."""

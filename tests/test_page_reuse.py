@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import errno
-import hashlib
 import logging
 import os
 import random
@@ -21,9 +20,8 @@ from test_publish_parallel import synthetic  # noqa: F401 (a fixture)
 
 from exokg.cache import CACHE_FILE, Cache
 from exokg.config import load_config
-from exokg.graph.change import graph_change
 from exokg.graph.iris import Iris
-from exokg.graph.store import ntriples
+from exokg.graph.store import load_graph
 from exokg.pipeline import build
 from exokg.publish import resources as resources_module
 from exokg.publish import reuse as reuse_module
@@ -196,12 +194,11 @@ def _plan_with_reuse(data: SiteInput, cache_file: Path, output: Path, workers: P
     from the site in place as the pipeline does: its files, and the reuse it was built with (for its sections'
     counts). Without ``finish``, the build stops once its pages are planned and kept, as if interrupted."""
     env = make_renderer(ROOT / "site")
-    text = ntriples(data.triples)
-    digest = hashlib.sha256(text).hexdigest()
+    loaded = load_graph(list(data.triples), output / DUMP_NT)
     with Cache(cache_file) as cache:
         staged = StagedFiles(staging_folder(output))
         reuse = PageReuse(cache, scope(ROOT / "site"), output, staged)
-        reuse.follow(data, digest, graph_change(text, digest, output / DUMP_NT))
+        reuse.follow(data, loaded.digest, loaded.change)
         plan_site(data, lambda t, c: render_with(env, t, c), workers=workers, files=staged, reuse=reuse)
         files = {p: staged[p] for p in staged}
         if not finish:
